@@ -1,0 +1,36 @@
+"""The ``robeing`` command. Each command group lives in its own module; host plugins add
+more groups through the ``robeing_register_commands`` hook (the marketplace does)."""
+
+from __future__ import annotations
+
+import typer
+
+from robeing_sdk.errors import RobeingError
+
+
+def build_app() -> typer.Typer:
+    from robeing_sdk.cli import ask, doctor, new, skills
+    from robeing_sdk.runtime.plugins import PluginHost
+
+    app = typer.Typer(name="robeing", no_args_is_help=True, add_completion=False,
+                      pretty_exceptions_enable=False,
+                      help="Run, build and publish robeing skills.")
+    app.add_typer(skills.app, name="skills")
+    app.command("ask")(ask.ask)
+    app.command("doctor")(doctor.doctor)
+    app.add_typer(new.app, name="new")
+    host = PluginHost()
+    host.load_host_plugins()
+    host.call_each("robeing_register_commands", cli=app)
+    return app
+
+
+def main() -> None:
+    from robeing_sdk.cli.output import fail
+
+    try:
+        build_app()(prog_name="robeing")
+    except RobeingError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("Interrupted.", code=130)

@@ -1,0 +1,85 @@
+"""What a skill gets besides the message: who it works for and tools to answer well."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from babel.lists import format_list
+from babel.numbers import format_decimal, format_percent
+from babel.support import NullTranslations
+
+from robeing_sdk.i18n.catalogs import load_translations
+from robeing_sdk.i18n.prompts import PromptTemplates, RenderedPrompt
+from robeing_sdk.llm.base import LLMProvider
+from robeing_sdk.manifest import SkillManifest
+from robeing_sdk.models import Money, RobeingProfile
+
+
+class SkillContext:
+    """Handed to :func:`robeing_handle_message` with every message.
+
+    Texts: ``context.gettext("Hello")`` (alias ``context._``) and ``ngettext`` read the
+    skill's own catalogs in the message's locale chain; ``render_prompt`` renders a
+    language-specific prompt template. Values: ``format_money``, ``format_datetime`` (in the
+    profile's time zone), ``format_number``, ``format_percent``, ``format_list``.
+    """
+
+    __slots__ = ("_prompts", "_translations", "folder", "llm", "locale", "locale_chain",
+                 "manifest", "profile", "skill")
+
+    def __init__(self, *, skill: str, manifest: SkillManifest, profile: RobeingProfile,
+                 locale: str, locale_chain: tuple[str, ...], llm: LLMProvider,
+                 folder: Path | None) -> None:
+        self.skill = skill
+        self.manifest = manifest
+        self.profile = profile
+        self.locale = locale
+        self.locale_chain = locale_chain
+        self.llm = llm
+        self.folder = folder
+        self._translations: NullTranslations | None = None
+        self._prompts: PromptTemplates | None = None
+
+    @property
+    def translations(self) -> NullTranslations:
+        if self._translations is None:
+            self._translations = (load_translations(self.folder / "locales", self.locale_chain)
+                                  if self.folder else NullTranslations())
+        return self._translations
+
+    def gettext(self, message: str, **values: Any) -> str:
+        text = self.translations.gettext(message)
+        return text.format(**values) if values else text
+
+    _ = gettext
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: Any) -> str:
+        text = self.translations.ngettext(singular, plural, n)
+        return text.format(n=n, **values)
+
+    def render_prompt(self, name: str, **values: Any) -> RenderedPrompt:
+        if self._prompts is None:
+            if self.folder is None:
+                raise LookupError(f"Skill {self.skill!r} has no folder to read prompts from.")
+            self._prompts = PromptTemplates(self.folder / "prompts")
+        return self._prompts.render(name, self.locale_chain, **values)
+
+    def format_money(self, money: Money) -> str:
+        return money.format(self.locale)
+
+    def format_datetime(self, value: datetime, format: str = "medium") -> str:
+        zone = ZoneInfo(self.profile.timezone)
+        return str(format_datetime(value, format=format, tzinfo=zone, locale=self.locale))
+
+    def format_number(self, value: float | int) -> str:
+        return str(format_decimal(value, locale=self.locale))
+
+    def format_percent(self, value: float) -> str:
+        return str(format_percent(value, locale=self.locale))
+
+    def format_list(self, items: list[str]) -> str:
+        return str(format_list(items, locale=self.locale))

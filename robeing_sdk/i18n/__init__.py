@@ -1,0 +1,23 @@
+"""Locales, catalogs, prompt templates and locale-aware formatting."""
+
+from robeing_sdk.i18n.catalogs import SkillTranslations, load_translations
+from robeing_sdk.i18n.locales import (
+    DEFAULT_LOCALE,
+    SUPPORTED_LOCALES,
+    fallback_chain,
+    negotiate,
+    parse_locale,
+)
+from robeing_sdk.i18n.prompts import PromptTemplates, RenderedPrompt
+
+__all__ = [
+    "DEFAULT_LOCALE",
+    "SUPPORTED_LOCALES",
+    "PromptTemplates",
+    "RenderedPrompt",
+    "SkillTranslations",
+    "fallback_chain",
+    "load_translations",
+    "negotiate",
+    "parse_locale",
+]

@@ -1,0 +1,168 @@
+"""The seed's data standard as pydantic models.
+
+Ids are UUID v4, timestamps are timezone-aware ISO 8601, money is integer minor units with
+an ISO 4217 code, languages are ISO 639-1.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Self
+
+from babel.numbers import format_currency, get_currency_precision, list_currencies
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    UUID4,
+)
+
+from robeing_sdk.i18n.locales import SUPPORTED_LOCALES
+
+_ISO_639_1 = frozenset(
+    "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu "
+    "cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi "
+    "ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks "
+    "ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl "
+    "nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl "
+    "sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve "
+    "vi vo wa wo xh yi yo za zh zu".split()
+)
+
+
+def _check_language(value: str) -> str:
+    if value not in _ISO_639_1:
+        raise ValueError(f"{value!r} is not an ISO 639-1 language code")
+    return value
+
+
+LanguageCode = Annotated[str, AfterValidator(_check_language)]
+"""An ISO 639-1 code such as ``ko`` or ``en``."""
+
+
+def _check_currency(value: str) -> str:
+    if value not in _CURRENCIES:
+        raise ValueError(f"{value!r} is not an ISO 4217 currency code")
+    return value
+
+
+_CURRENCIES = frozenset(list_currencies())
+CurrencyCode = Annotated[str, AfterValidator(_check_currency)]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Money(BaseModel):
+    """An exact amount: integer minor units of an ISO 4217 currency (KRW and JPY have none)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    amount: int = Field(description="Minor units: cents for USD, won for KRW.")
+    currency: CurrencyCode
+
+    @classmethod
+    def of(cls, major: Decimal | int | str, currency: str) -> Self:
+        """Build from a major-unit amount; refuses digits the currency does not have."""
+        exponent = get_currency_precision(currency)
+        scaled = Decimal(str(major)).scaleb(exponent)
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{major} has more decimals than {currency} allows ({exponent}).")
+        return cls(amount=int(scaled), currency=currency)
+
+    @property
+    def exponent(self) -> int:
+        return int(get_currency_precision(self.currency))
+
+    @property
+    def major(self) -> Decimal:
+        return Decimal(self.amount).scaleb(-self.exponent)
+
+    def format(self, locale: str = "en") -> str:
+        """``₩300,000`` in ko, ``$12.50`` in en: Babel's currency format for the locale."""
+        return str(format_currency(self.major, self.currency, locale=locale.replace("-", "_")))
+
+
+class SkillLevel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    memory: int = Field(0, ge=0, le=100)
+    compute: int = Field(0, ge=0, le=100)
+    empathy: int = Field(0, ge=0, le=100)
+    leadership: int = Field(0, ge=0, le=100)
+    ethics: int = Field(0, ge=0, le=100)
+
+
+class RobeingProfile(BaseModel):
+    """Who the robeing is: handed to every skill call."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: UUID4 = Field(default_factory=uuid.uuid4)
+    created_at: AwareDatetime = Field(default_factory=_now)
+    owner_id: UUID4 = Field(default_factory=uuid.uuid4)
+    name: str = "Robeing"
+    level: int = Field(1, ge=1)
+    stats: SkillLevel = Field(default_factory=SkillLevel)
+    skills: list[str] = Field(default_factory=list)
+    personality_traits: dict[str, float] = Field(default_factory=dict)
+    language: LanguageCode = "en"
+    timezone: str = "UTC"
+
+
+class InteractionType(StrEnum):
+    MESSAGE = "message"
+    TASK = "task"
+    FEEDBACK = "feedback"
+
+
+class Interaction(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: UUID4 = Field(default_factory=uuid.uuid4)
+    robeing_id: UUID4
+    user_id: UUID4
+    timestamp: AwareDatetime = Field(default_factory=_now)
+    type: InteractionType
+    content: str
+    outcome: dict[str, Any] | None = None
+
+
+class MemoryType(StrEnum):
+    EPISODIC = "episodic"
+    SEMANTIC = "semantic"
+    PROCEDURAL = "procedural"
+
+
+class Memory(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: UUID4 = Field(default_factory=uuid.uuid4)
+    robeing_id: UUID4
+    type: MemoryType
+    content: str
+    embedding: list[float] | None = None
+    importance: float = Field(0.5, ge=0.0, le=1.0)
+    created_at: AwareDatetime = Field(default_factory=_now)
+    accessed_at: AwareDatetime = Field(default_factory=_now)
+    access_count: int = Field(0, ge=0)
+
+
+__all__ = [
+    "SUPPORTED_LOCALES",
+    "CurrencyCode",
+    "Interaction",
+    "InteractionType",
+    "LanguageCode",
+    "Memory",
+    "MemoryType",
+    "Money",
+    "RobeingProfile",
+    "SkillLevel",
+]

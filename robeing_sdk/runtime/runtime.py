@@ -1,0 +1,302 @@
+"""The runtime: discovers skills, routes messages, and calls skills safely.
+
+A skill is imported on first use, called under its time limit and circuit breaker, and
+whatever it does (fail to import, raise, hang, return garbage) ends in a structured
+:class:`Answer`, never in an exception that escapes to the host.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from robeing_sdk._version import __version__
+from robeing_sdk.context import SkillContext
+from robeing_sdk.errors import (
+    BadReply,
+    LLMError,
+    SkillError,
+    SkillFailed,
+    SkillTimeout,
+    SkillUnavailable,
+    UnknownSkill,
+)
+from robeing_sdk.i18n.catalogs import load_translations
+from robeing_sdk.i18n.locales import fallback_chain, negotiate
+from robeing_sdk.llm.base import LLMProvider
+from robeing_sdk.messages import Message, Reply, Turn
+from robeing_sdk.models import RobeingProfile
+from robeing_sdk.runtime.breaker import CircuitBreaker
+from robeing_sdk.runtime.config import RuntimeConfig, load_config
+from robeing_sdk.runtime.discovery import SkillRecord, SkillStatus, discover_skills
+from robeing_sdk.runtime.plugins import PluginHost, describe_exception, emit_trace
+from robeing_sdk.runtime.routing import RouteDecision, Router
+from robeing_sdk.runtime.workers import DaemonWorkers
+
+log = logging.getLogger(__name__)
+HANDLE_HOOK = "robeing_handle_message"
+_SDK_TEXTS = Path(__file__).resolve().parent.parent / "locales"
+
+
+class ErrorInfo(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    type: str = Field(description="Stable machine-readable kind, e.g. 'skill_timeout'.")
+    skill: str | None
+    detail: str
+
+
+class Answer(BaseModel):
+    """What the robeing says back: the reply, who gave it, and how it was chosen."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ok: bool
+    skill: str | None
+    intent: str | None = None
+    route_confidence: float = 0.0
+    reply: Reply
+    error: ErrorInfo | None = None
+    scores: list[dict[str, Any]] = Field(default_factory=list)
+
+
+_ERROR_TYPES: dict[type[Exception], str] = {
+    SkillTimeout: "skill_timeout",
+    SkillFailed: "skill_failed",
+    BadReply: "bad_reply",
+    SkillUnavailable: "skill_unavailable",
+    UnknownSkill: "unknown_skill",
+}
+
+
+class _Loaded:
+    __slots__ = ("handler", "is_async")
+
+    def __init__(self, handler: Callable[..., Any]) -> None:
+        self.handler = handler
+        self.is_async = inspect.iscoroutinefunction(handler)
+
+
+class Runtime:
+    """One robeing's skills. Build it with :meth:`from_environment` or hand it records."""
+
+    def __init__(self, records: list[SkillRecord], config: RuntimeConfig | None = None, *,
+                 profile: RobeingProfile | None = None, llm: LLMProvider | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.config = config or RuntimeConfig()
+        self.records = records
+        self.profile = profile or RobeingProfile()
+        self.plugins = PluginHost(trace=self.config.trace)
+        self._by_name = {record.name: record for record in reversed(records)}
+        self._clock = clock
+        self._breakers: dict[str, CircuitBreaker] = {}
+        self._loaded: dict[str, _Loaded] = {}
+        self._load_locks: dict[str, asyncio.Lock] = {}
+        self._llm = llm
+        self._router: Router | None = None
+        self._workers = DaemonWorkers()
+
+    @classmethod
+    def from_environment(cls, config: RuntimeConfig | None = None, **kwargs: Any) -> Runtime:
+        config = config or load_config()
+        return cls(discover_skills(config, __version__), config, **kwargs)
+
+    # -- looking things up -------------------------------------------------------------
+
+    def skill(self, name: str) -> SkillRecord:
+        from packaging.utils import canonicalize_name
+
+        try:
+            return self._by_name[canonicalize_name(name)]
+        except KeyError:
+            raise UnknownSkill(f"No installed skill is called {name!r}.", skill=name) from None
+
+    @property
+    def usable(self) -> dict[str, SkillRecord]:
+        return {r.name: r for r in self.records if r.status is SkillStatus.OK and r.manifest}
+
+    @property
+    def router(self) -> Router:
+        if self._router is None:
+            usable = self.usable
+            routable = {n: r.manifest for n, r in usable.items()
+                        if r.manifest is not None and not r.manifest.fallback}
+            fallbacks = sorted((n for n, r in usable.items() if r.manifest and r.manifest.fallback),
+                               key=lambda n: (usable[n].distribution == "robeing", n))
+            self._router = Router(routable, threshold=self.config.route_threshold,
+                                  fallbacks=fallbacks)
+        return self._router
+
+    def breaker(self, name: str) -> CircuitBreaker:
+        breaker = self._breakers.get(name)
+        if breaker is None:
+            breaker = self._breakers[name] = CircuitBreaker(self.config.breaker, self._clock)
+        return breaker
+
+    @property
+    def llm(self) -> LLMProvider:
+        if self._llm is None:
+            providers: dict[str, LLMProvider] = {}
+            self.plugins.load_host_plugins()
+            self.plugins.call_each("robeing_register_llm_providers",
+                                   register=lambda p: providers.setdefault(p.name, p))
+            wanted = self.config.llm_provider
+            if wanted not in providers:
+                known = ", ".join(sorted(providers)) or "none"
+                raise LLMError(f"No LLM provider is called {wanted!r} (installed: {known}).",
+                               provider=wanted)
+            self._llm = providers[wanted]
+        return self._llm
+
+    # -- answering ---------------------------------------------------------------------
+
+    async def ask(self, text: str, *, locale: str | None = None, skill: str | None = None,
+                  history: tuple[Turn, ...] = (), session_id: str | None = None) -> Answer:
+        """Route ``text`` (or send it to ``skill``) and return the answer, whatever happens."""
+        language = negotiate(locale or self.config.locale, strict=locale is not None)
+        message = Message(text=text, locale=language, history=history, session_id=session_id)
+        decision: RouteDecision | None = None
+        if skill is None:
+            decision = self.router.route(text)
+            skill = decision.skill
+        scores = [_score_dict(s) for s in decision.scores] if decision else []
+        if skill is None:
+            error = UnknownSkill("No skill fits this message and no fallback skill is enabled.",
+                                 skill="")
+            return self._error_answer(error, message, None, scores)
+        try:
+            reply = await self.call(skill, message)
+        except (SkillError, UnknownSkill) as exc:
+            return self._error_answer(exc, message, skill, scores)
+        return Answer(ok=True, skill=skill, intent=decision.intent if decision else None,
+                      route_confidence=decision.confidence if decision else 1.0,
+                      reply=reply, scores=scores)
+
+    def ask_sync(self, text: str, **kwargs: Any) -> Answer:
+        return asyncio.run(self.ask(text, **kwargs))
+
+    async def call(self, name: str, message: Message) -> Reply:
+        """Call one skill by name; raises a :class:`SkillError` subclass when it fails."""
+        record = self.skill(name)
+        if record.status is not SkillStatus.OK or record.manifest is None:
+            raise SkillUnavailable(f"The skill {record.name!r} is {record.status}: {record.reason}.",
+                                   skill=record.name, reason=record.reason or str(record.status))
+        breaker = self.breaker(record.name)
+        if not breaker.allow():
+            wait = breaker.retry_after()
+            raise SkillUnavailable(
+                f"The skill {record.name!r} failed repeatedly and is paused for {wait:.0f} s.",
+                skill=record.name, reason="circuit open")
+        timeout = record.manifest.timeout or self.config.timeout
+        started = time.perf_counter() if self.config.trace else 0.0
+        try:
+            loaded = await self._load(record, timeout)
+            reply = await self._invoke(record, loaded, message, timeout)
+        except SkillUnavailable:
+            raise
+        except SkillError:
+            breaker.record_failure()
+            raise
+        finally:
+            if self.config.trace:
+                emit_trace(HANDLE_HOOK, f"skill:{record.name}", started)
+        breaker.record_success()
+        return reply
+
+    async def _load(self, record: SkillRecord, timeout: float) -> _Loaded:
+        loaded = self._loaded.get(record.name)
+        if loaded is not None:
+            return loaded
+        lock = self._load_locks.setdefault(record.name, asyncio.Lock())
+        async with lock:
+            if record.name in self._loaded:
+                return self._loaded[record.name]
+            try:
+                handler = await asyncio.wait_for(
+                    self._workers.submit(partial(self._import, record)), timeout)
+            except TimeoutError:
+                reason = f"importing it took longer than {timeout:g} s"
+                record.mark(SkillStatus.BROKEN, reason)
+                raise SkillUnavailable(f"The skill {record.name!r} is broken: {reason}.",
+                                       skill=record.name, reason=reason) from None
+            except Exception as exc:  # noqa: BLE001 - anything at import time breaks the skill
+                reason = f"failed to load: {describe_exception(exc)}"
+                record.mark(SkillStatus.BROKEN, reason)
+                self._router = None
+                raise SkillUnavailable(f"The skill {record.name!r} {reason}.",
+                                       skill=record.name, reason=reason) from exc
+            loaded = self._loaded[record.name] = _Loaded(handler)
+            return loaded
+
+    def _import(self, record: SkillRecord) -> Callable[..., Any]:
+        plugin = record.entry_point.load()
+        plugin_name = f"skill:{record.name}"
+        self.plugins.register(plugin, plugin_name)
+        handler = self.plugins.implementation(HANDLE_HOOK, plugin_name)
+        if handler is None:
+            self.plugins.unregister(plugin_name)
+            raise LookupError(f"{record.entry_point.value} does not implement {HANDLE_HOOK}")
+        return handler
+
+    async def _invoke(self, record: SkillRecord, loaded: _Loaded, message: Message,
+                      timeout: float) -> Reply:
+        assert record.manifest is not None
+        chain = fallback_chain(message.locale)
+        context = SkillContext(skill=record.name, manifest=record.manifest, profile=self.profile,
+                               locale=message.locale, locale_chain=chain, llm=_LazyLLM(self),
+                               folder=record.folder)
+        call = partial(loaded.handler, message=message, context=context)
+        try:
+            if loaded.is_async:
+                result = await asyncio.wait_for(call(), timeout)
+            else:
+                result = await asyncio.wait_for(self._workers.submit(call), timeout)
+        except TimeoutError:
+            raise SkillTimeout(f"The skill {record.name!r} did not answer within {timeout:g} s.",
+                               skill=record.name, timeout=timeout) from None
+        except Exception as exc:  # noqa: BLE001 - the skill's own failure
+            raise SkillFailed(f"The skill {record.name!r} failed: {describe_exception(exc)}.",
+                              skill=record.name) from exc
+        if not isinstance(result, Reply):
+            raise BadReply(f"The skill {record.name!r} returned {type(result).__name__}, "
+                           "not a Reply.", skill=record.name)
+        return result if result.locale else result.model_copy(update={"locale": message.locale})
+
+    def _error_answer(self, exc: Exception, message: Message, skill: str | None,
+                      scores: list[dict[str, Any]]) -> Answer:
+        kind = _ERROR_TYPES.get(type(exc), "skill_error")
+        texts = load_translations(_SDK_TEXTS, fallback_chain(message.locale))
+        text = texts.gettext("Sorry, I could not answer that just now.")
+        if kind in ("skill_timeout", "skill_failed", "bad_reply", "skill_unavailable"):
+            text = texts.gettext("Sorry, the skill {skill} could not answer just now.").format(
+                skill=skill)
+        reply = Reply(text=text, confidence=0.0, locale=message.locale,
+                      metadata={"error": kind})
+        return Answer(ok=False, skill=skill, reply=reply, scores=scores,
+                      error=ErrorInfo(type=kind, skill=skill, detail=str(exc)))
+
+
+class _LazyLLM:
+    """The runtime's LLM, resolved only when a skill really asks for a completion."""
+
+    __slots__ = ("_runtime",)
+    name = "lazy"
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+
+    def complete(self, prompt: str, *, model: str | None = None, max_tokens: int = 512) -> Any:
+        return self._runtime.llm.complete(prompt, model=model, max_tokens=max_tokens)
+
+
+def _score_dict(score: Any) -> dict[str, Any]:
+    return {"skill": score.skill, "intent": score.intent, "score": score.score,
+            "keyword": score.keyword, "similarity": score.similarity}
