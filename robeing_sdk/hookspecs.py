@@ -49,6 +49,7 @@ def robeing_handle_message(message: Message, context: SkillContext) -> Reply:
     skill's time limit and circuit breaker. Raising, returning something else or running
     too long gives the user a structured error reply and counts as a failure of the skill.
     """
+    raise NotImplementedError
 
 
 @hookspec

@@ -12,13 +12,15 @@ from robeing_sdk.cli.output import console, errors, print_json
 
 def ask(
     message: Annotated[str, typer.Argument(help="What to ask.")],
-    locale: Annotated[str | None, typer.Option("--locale", "-l",
-                                               help="Answer in this locale (ko, en-US, ...).")] = None,
-    skill: Annotated[str | None, typer.Option("--skill", "-s",
-                                              help="Send to this skill, skipping routing.")] = None,
+    locale: Annotated[str | None, typer.Option(
+        "--locale", "-l", help="Answer in this locale (ko, en-US, ...).")] = None,
+    skill: Annotated[str | None, typer.Option(
+        "--skill", "-s", help="Send to this skill, skipping routing.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
-    explain: Annotated[bool, typer.Option("--explain", help="Show how the skill was chosen.")] = False,
-    trace: Annotated[bool, typer.Option("--trace", help="Print every hook call with timing.")] = False,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="Show how the skill was chosen.")] = False,
+    trace: Annotated[bool, typer.Option(
+        "--trace", help="Print every hook call with timing.")] = False,
 ) -> None:
     """Ask the robeing something; the best-fitting skill answers."""
     from robeing_sdk.runtime.config import load_config
@@ -41,7 +43,7 @@ def ask(
     else:
         if explain:
             table = Table("skill", "intent", "score", "keyword", "similarity",
-                          title="routing (threshold %.2f)" % config.route_threshold)
+                          title=f"routing (threshold {config.route_threshold:.2f})")
             for row in answer.scores:
                 table.add_row(row["skill"], row["intent"], f"{row['score']:.2f}",
                               row["keyword"] or "", f"{row['similarity']:.2f}")

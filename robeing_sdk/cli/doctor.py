@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -25,7 +25,7 @@ def doctor(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     host = PluginHost()
     host.load_host_plugins()
     problems = [r for r in records if r.status is not SkillStatus.OK]
-    report = {
+    report: dict[str, Any] = {
         "sdk_version": __version__,
         "python": sys.version.split()[0],
         "config_file": str(config_path()),
@@ -46,6 +46,6 @@ def doctor(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
                           f"({problem['distribution']}): {problem['reason']}", markup=True)
         for name, reason in host.failures.items():
             console.print(f"  [red]host plugin[/red] {name}: {reason}")
-    broken = [p for p in problems if p["status"] in ("broken", "incompatible")]
+    broken = [r for r in problems if r.status in (SkillStatus.BROKEN, SkillStatus.INCOMPATIBLE)]
     if broken or host.failures:
         raise typer.Exit(1)

@@ -70,8 +70,8 @@ def negotiate(value: str | None, supported: tuple[str, ...] = SUPPORTED_LOCALES,
     try:
         for candidate in fallback_chain(value, default=default):
             if candidate in supported:
-                if strict and candidate == default and not _same_language(value, default):
-                    break
+                if candidate == default and not _same_language(value, default):
+                    break  # landing on the default is a fallback, not a match
                 return candidate
     except LocaleError:
         if strict:

@@ -74,7 +74,8 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
     if env.get("ROBEING_TRACE", "") not in ("", "0"):
         data["trace"] = True
     for key, name in (("timeout", "ROBEING_TIMEOUT"), ("llm_provider", "ROBEING_LLM"),
-                      ("locale", "ROBEING_LOCALE"), ("marketplace_url", "ROBEING_MARKETPLACE_URL")):
+                      ("locale", "ROBEING_LOCALE"),
+                      ("marketplace_url", "ROBEING_MARKETPLACE_URL")):
         if name in env:
             data[key] = env[name]
     from pydantic import ValidationError
@@ -84,7 +85,8 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
     try:
         return RuntimeConfig.model_validate(data)
     except ValidationError as exc:
-        raise RobeingError(f"Runtime settings are invalid: {describe_validation_error(exc)}.") from None
+        problem = describe_validation_error(exc)
+        raise RobeingError(f"Runtime settings are invalid: {problem}.") from None
 
 
 def save_disabled(disabled: frozenset[str], path: Path | None = None) -> Path:

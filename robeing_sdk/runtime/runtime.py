@@ -187,8 +187,9 @@ class Runtime:
         """Call one skill by name; raises a :class:`SkillError` subclass when it fails."""
         record = self.skill(name)
         if record.status is not SkillStatus.OK or record.manifest is None:
-            raise SkillUnavailable(f"The skill {record.name!r} is {record.status}: {record.reason}.",
-                                   skill=record.name, reason=record.reason or str(record.status))
+            raise SkillUnavailable(
+                f"The skill {record.name!r} is {record.status}: {record.reason}.",
+                skill=record.name, reason=record.reason or str(record.status))
         breaker = self.breaker(record.name)
         if not breaker.allow():
             wait = breaker.retry_after()
@@ -227,7 +228,7 @@ class Runtime:
                 record.mark(SkillStatus.BROKEN, reason)
                 raise SkillUnavailable(f"The skill {record.name!r} is broken: {reason}.",
                                        skill=record.name, reason=reason) from None
-            except Exception as exc:  # noqa: BLE001 - anything at import time breaks the skill
+            except Exception as exc:
                 reason = f"failed to load: {describe_exception(exc)}"
                 record.mark(SkillStatus.BROKEN, reason)
                 self._router = None
@@ -262,7 +263,7 @@ class Runtime:
         except TimeoutError:
             raise SkillTimeout(f"The skill {record.name!r} did not answer within {timeout:g} s.",
                                skill=record.name, timeout=timeout) from None
-        except Exception as exc:  # noqa: BLE001 - the skill's own failure
+        except Exception as exc:
             raise SkillFailed(f"The skill {record.name!r} failed: {describe_exception(exc)}.",
                               skill=record.name) from exc
         if not isinstance(result, Reply):

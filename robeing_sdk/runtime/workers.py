@@ -8,6 +8,7 @@ be killed, so a hung call keeps its thread; the pool starts another instead of w
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import threading
 from collections.abc import Callable
@@ -61,10 +62,8 @@ class DaemonWorkers:
                 value = fn()
             except BaseException as exc:  # noqa: BLE001 - handed to the awaiting caller
                 error = exc
-            try:
+            with contextlib.suppress(RuntimeError):  # the loop closed while the call ran
                 loop.call_soon_threadsafe(_deliver, future, value, error)
-            except RuntimeError:  # the loop closed while the call ran
-                pass
             with self._lock:
                 self._idle += 1
 
