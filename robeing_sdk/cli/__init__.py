@@ -3,16 +3,32 @@ more groups through the ``robeing_register_commands`` hook (the marketplace does
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
+from typer.core import TyperGroup
 
 from robeing_sdk.errors import RobeingError
+
+
+class _RobeingGroup(TyperGroup):
+    """Turns the SDK's own errors into one sentence and exit code 1, for every command."""
+
+    def invoke(self, ctx: Any) -> Any:
+        from robeing_sdk.cli.output import fail
+
+        try:
+            return super().invoke(ctx)
+        except RobeingError as exc:
+            fail(str(exc))
 
 
 def build_app() -> typer.Typer:
     from robeing_sdk.cli import ask, doctor, new, skills
     from robeing_sdk.runtime.plugins import PluginHost
 
-    app = typer.Typer(name="robeing", no_args_is_help=True, add_completion=False,
+    app = typer.Typer(name="robeing", cls=_RobeingGroup, no_args_is_help=True,
+                      add_completion=False,
                       pretty_exceptions_enable=False,
                       help="Run, build and publish robeing skills.")
     app.add_typer(skills.app, name="skills")
@@ -30,7 +46,5 @@ def main() -> None:
 
     try:
         build_app()(prog_name="robeing")
-    except RobeingError as exc:
-        fail(str(exc))
     except KeyboardInterrupt:
         fail("Interrupted.", code=130)

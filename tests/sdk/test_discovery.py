@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import sys
 
-
 from robeing_sdk import __version__
 from robeing_sdk.runtime import RuntimeConfig, SkillStatus, discover_skills
 from robeing_sdk.runtime.config import load_config
