@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,10 +28,13 @@ class RuntimeConfig(BaseModel):
     disabled: frozenset[str] = frozenset()
     only: frozenset[str] | None = Field(None, description="Load only these skills.")
     timeout: float = Field(10.0, gt=0, le=600, description="Default seconds per skill call.")
+    isolation: Literal["thread", "process"] = Field(
+        "thread", description="'process' runs each skill in a child process that can be killed.")
     llm_provider: str = "offline"
     locale: str = "en"
     route_threshold: float = Field(0.35, ge=0, le=1)
     breaker: BreakerSettings = Field(default_factory=BreakerSettings)
+    llm_breaker: BreakerSettings = Field(default_factory=BreakerSettings)
     trace: bool = False
     marketplace_url: str = "http://127.0.0.1:8765"
 
@@ -74,7 +77,7 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
     if env.get("ROBEING_TRACE", "") not in ("", "0"):
         data["trace"] = True
     for key, name in (("timeout", "ROBEING_TIMEOUT"), ("llm_provider", "ROBEING_LLM"),
-                      ("locale", "ROBEING_LOCALE"),
+                      ("locale", "ROBEING_LOCALE"), ("isolation", "ROBEING_ISOLATION"),
                       ("marketplace_url", "ROBEING_MARKETPLACE_URL")):
         if name in env:
             data[key] = env[name]

@@ -32,11 +32,13 @@ from robeing_sdk.errors import (
 from robeing_sdk.i18n.catalogs import load_translations
 from robeing_sdk.i18n.locales import fallback_chain, negotiate
 from robeing_sdk.llm.base import LLMProvider
+from robeing_sdk.llm.guarded import GuardedLLM
 from robeing_sdk.messages import Message, Reply, Turn
 from robeing_sdk.models import RobeingProfile
 from robeing_sdk.runtime.breaker import CircuitBreaker
 from robeing_sdk.runtime.config import RuntimeConfig, load_config
 from robeing_sdk.runtime.discovery import SkillRecord, SkillStatus, discover_skills
+from robeing_sdk.runtime.isolation import ProcessWorker
 from robeing_sdk.runtime.plugins import PluginHost, describe_exception, emit_trace
 from robeing_sdk.runtime.routing import RouteDecision, Router
 from robeing_sdk.runtime.workers import DaemonWorkers
@@ -101,8 +103,11 @@ class Runtime:
         self._loaded: dict[str, _Loaded] = {}
         self._load_locks: dict[str, asyncio.Lock] = {}
         self._llm = llm
+        self.llm_client = GuardedLLM(
+            lambda: self.llm, CircuitBreaker(self.config.llm_breaker, clock))
         self._router: Router | None = None
         self._workers = DaemonWorkers()
+        self._processes: dict[str, ProcessWorker] = {}
 
     @classmethod
     def from_environment(cls, config: RuntimeConfig | None = None, **kwargs: Any) -> Runtime:
@@ -199,9 +204,14 @@ class Runtime:
         timeout = record.manifest.timeout or self.config.timeout
         started = time.perf_counter() if self.config.trace else 0.0
         try:
-            loaded = await self._load(record, timeout)
-            reply = await self._invoke(record, loaded, message, timeout)
-        except SkillUnavailable:
+            if self.config.isolation == "process":
+                reply = await self._process(record).call(message, self.profile, timeout)
+            else:
+                loaded = await self._load(record, timeout)
+                reply = await self._invoke(record, loaded, message, timeout)
+        except SkillUnavailable as exc:
+            record.mark(SkillStatus.BROKEN, exc.reason)
+            self._router = None
             raise
         except SkillError:
             breaker.record_failure()
@@ -211,6 +221,18 @@ class Runtime:
                 emit_trace(HANDLE_HOOK, f"skill:{record.name}", started)
         breaker.record_success()
         return reply
+
+    def _process(self, record: SkillRecord) -> ProcessWorker:
+        worker = self._processes.get(record.name)
+        if worker is None:
+            worker = self._processes[record.name] = ProcessWorker(
+                record, self.config.llm_provider, self._workers)
+        return worker
+
+    def close(self) -> None:
+        """Stop the child processes of process-isolated skills."""
+        for worker in self._processes.values():
+            worker.stop()
 
     async def _load(self, record: SkillRecord, timeout: float) -> _Loaded:
         loaded = self._loaded.get(record.name)
@@ -225,13 +247,10 @@ class Runtime:
                     self._workers.submit(partial(self._import, record)), timeout)
             except TimeoutError:
                 reason = f"importing it took longer than {timeout:g} s"
-                record.mark(SkillStatus.BROKEN, reason)
                 raise SkillUnavailable(f"The skill {record.name!r} is broken: {reason}.",
                                        skill=record.name, reason=reason) from None
             except Exception as exc:
                 reason = f"failed to load: {describe_exception(exc)}"
-                record.mark(SkillStatus.BROKEN, reason)
-                self._router = None
                 raise SkillUnavailable(f"The skill {record.name!r} {reason}.",
                                        skill=record.name, reason=reason) from exc
             loaded = self._loaded[record.name] = _Loaded(handler)
@@ -252,7 +271,7 @@ class Runtime:
         assert record.manifest is not None
         chain = fallback_chain(message.locale)
         context = SkillContext(skill=record.name, manifest=record.manifest, profile=self.profile,
-                               locale=message.locale, locale_chain=chain, llm=_LazyLLM(self),
+                               locale=message.locale, locale_chain=chain, llm=self.llm_client,
                                folder=record.folder)
         call = partial(loaded.handler, message=message, context=context)
         try:
@@ -283,19 +302,6 @@ class Runtime:
                       metadata={"error": kind})
         return Answer(ok=False, skill=skill, reply=reply, scores=scores,
                       error=ErrorInfo(type=kind, skill=skill, detail=str(exc)))
-
-
-class _LazyLLM:
-    """The runtime's LLM, resolved only when a skill really asks for a completion."""
-
-    __slots__ = ("_runtime",)
-    name = "lazy"
-
-    def __init__(self, runtime: Runtime) -> None:
-        self._runtime = runtime
-
-    def complete(self, prompt: str, *, model: str | None = None, max_tokens: int = 512) -> Any:
-        return self._runtime.llm.complete(prompt, model=model, max_tokens=max_tokens)
 
 
 def _score_dict(score: Any) -> dict[str, Any]:

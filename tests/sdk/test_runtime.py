@@ -195,3 +195,27 @@ def test_a_locale_typed_by_the_user_must_be_valid(install_skill) -> None:
         runtime().ask_sync("hi", locale="de")
     with pytest.raises(LocaleError, match="not a locale tag"):
         runtime().ask_sync("hi", locale="k!")
+
+
+def test_a_failing_llm_provider_is_guarded_by_its_own_circuit_breaker(install_skill) -> None:
+    install_skill("asker", handler="""
+        from robeing_sdk import Reply, hookimpl
+        @hookimpl
+        def robeing_handle_message(message, context):
+            return Reply(text=context.llm.complete("hi").text)
+    """)
+
+    class Down:
+        name = "down"
+        calls = 0
+
+        def complete(self, prompt, *, model=None, max_tokens=512):
+            Down.calls += 1
+            raise ConnectionError("no route to host")
+
+    config = RuntimeConfig(llm_breaker=BreakerSettings(failure_threshold=2))
+    rt = Runtime.from_environment(config, llm=Down())
+    details = [rt.ask_sync("x", skill="asker").error.detail for _ in range(3)]
+    assert "LLMError: The LLM provider 'down' failed: no route to host" in details[0]
+    assert "is paused" in details[2]
+    assert Down.calls == 2
