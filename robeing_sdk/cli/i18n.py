@@ -1,0 +1,86 @@
+"""``robeing i18n``: extract, update, compile and check a skill's catalogs with Babel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from robeing_sdk.cli.output import console, fail
+from robeing_sdk.i18n.locales import SUPPORTED_LOCALES
+from robeing_sdk.manifest import MANIFEST_FILENAME
+
+app = typer.Typer(no_args_is_help=True, help="Manage a skill's translations (Babel).")
+ProjectArg = Annotated[Path, typer.Argument(help="The skill project (default: here).")]
+KEYWORDS = ["-k", "gettext", "-k", "_", "-k", "ngettext:1,2"]
+
+
+def skill_folders(project: Path) -> list[Path]:
+    """The folders under ``project`` that hold a skill manifest (skipping virtualenvs)."""
+    skip = {".venv", "venv", "build", "dist", ".git", "site-packages"}
+    return sorted(p.parent for p in project.rglob(MANIFEST_FILENAME)
+                  if not skip.intersection(p.relative_to(project).parts))
+
+
+def _one_folder(project: Path) -> Path:
+    folders = skill_folders(project)
+    if len(folders) != 1:
+        fail(f"Expected one {MANIFEST_FILENAME} under {project}, found {len(folders)}.")
+    return folders[0]
+
+
+def _babel(*argv: str) -> None:
+    from babel.messages.frontend import CommandLineInterface
+
+    CommandLineInterface().run(["pybabel", "-q", *argv])
+
+
+@app.command("extract")
+def extract(project: ProjectArg = Path(".")) -> None:
+    """Collect the English texts of the skill's code into locales/messages.pot."""
+    folder = _one_folder(project)
+    pot = folder / "locales" / "messages.pot"
+    pot.parent.mkdir(exist_ok=True)
+    _babel("extract", *KEYWORDS, "--no-location", "-o", str(pot), str(folder))
+    console.print(f"Wrote {pot}.")
+
+
+@app.command("update")
+def update(project: ProjectArg = Path("."),
+           locale: Annotated[list[str] | None, typer.Option("--locale", "-l")] = None) -> None:
+    """Create or update every locale's messages.po from messages.pot."""
+    folder = _one_folder(project)
+    pot = folder / "locales" / "messages.pot"
+    if not pot.is_file():
+        fail(f"{pot} does not exist; run `robeing i18n extract` first.")
+    for language in locale or [code for code in SUPPORTED_LOCALES if code != "en"]:
+        po = folder / "locales" / language / "LC_MESSAGES" / "messages.po"
+        command = "update" if po.is_file() else "init"
+        _babel(command, "-i", str(pot), "-d", str(folder / "locales"), "-l", language)
+        console.print(f"{command}: {po}")
+
+
+@app.command("compile")
+def compile_catalogs(project: ProjectArg = Path(".")) -> None:
+    """Compile messages.po to messages.mo (optional: the runtime reads .po files too)."""
+    folder = _one_folder(project)
+    _babel("compile", "-d", str(folder / "locales"), "--statistics")
+
+
+@app.command("check")
+def check(projects: Annotated[list[Path] | None, typer.Argument()] = None) -> None:
+    """Fail on untranslated or fuzzy entries, placeholder mismatches, missing plural forms,
+    and prompt templates missing in a locale or not compiling."""
+    from robeing_sdk.i18n.checks import check_skill_folder
+
+    folders = [f for p in (projects or [Path(".")]) for f in skill_folders(p)]
+    if not folders:
+        fail(f"No {MANIFEST_FILENAME} found.")
+    problems = [problem for folder in folders for problem in check_skill_folder(folder)]
+    for problem in problems:
+        console.print(f"[red]✗[/red] {problem}", markup=True, soft_wrap=True)
+    if problems:
+        raise typer.Exit(1)
+    console.print(f"{len(folders)} skill(s): every catalog and prompt complete in "
+                  f"{', '.join(SUPPORTED_LOCALES)}.")

@@ -1,0 +1,104 @@
+"""Catalog and prompt-template checks for a skill (or the SDK itself).
+
+Fails on what gettext would silently paper over: untranslated or fuzzy entries (a Korean
+user reading English), placeholders missing or added in a translation (a KeyError at run
+time), plural entries without every form, and prompt templates that are missing in a
+locale or do not compile.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from babel.messages.catalog import Message
+from babel.messages.pofile import PoFileError, read_po
+
+from robeing_sdk.i18n.locales import SUPPORTED_LOCALES
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+def _fields(text: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    except ValueError:
+        return {"<malformed braces>"}
+
+
+def _check_message(path: str, message: Message, plurals: int) -> list[Problem]:
+    msgid = message.id if isinstance(message.id, str) else message.id[0]
+    label = f"{msgid[:40]!r}"
+    if message.fuzzy:
+        return [Problem(path, f"{label} is marked fuzzy")]
+    strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+    if isinstance(message.id, tuple | list) and len(strings) != plurals:
+        return [Problem(path, f"{label} has {len(strings)} plural forms, the locale needs "
+                              f"{plurals}")]
+    if not all(strings):
+        return [Problem(path, f"{label} is not translated")]
+    expected = set().union(*(_fields(i) for i in (
+        message.id if isinstance(message.id, tuple | list) else (message.id,))))
+    problems = []
+    for text in strings:
+        found = _fields(text)
+        if found - expected or (expected - found - {"n"}):
+            problems.append(Problem(path, f"{label} has placeholders {sorted(found)}, the "
+                                          f"source has {sorted(expected)}"))
+    return problems
+
+
+def check_catalogs(folder: Path, locales: tuple[str, ...] = SUPPORTED_LOCALES) -> list[Problem]:
+    """Check ``folder/<lang>/LC_MESSAGES/messages.po`` for every non-English locale."""
+    problems: list[Problem] = []
+    for locale in locales:
+        if locale == "en":
+            continue
+        path = folder / locale / "LC_MESSAGES" / "messages.po"
+        if not path.is_file():
+            problems.append(Problem(str(path), "is missing"))
+            continue
+        try:
+            with path.open("rb") as fp:
+                catalog = read_po(fp, locale=locale, abort_invalid=True)
+        except (PoFileError, ValueError) as exc:
+            problems.append(Problem(str(path), f"cannot be read: {exc}"))
+            continue
+        for message in catalog:
+            if message.id:
+                problems.extend(_check_message(str(path), message, catalog.num_plurals))
+    return problems
+
+
+def check_prompts(folder: Path, locales: tuple[str, ...] = SUPPORTED_LOCALES) -> list[Problem]:
+    """Every template exists in every locale and compiles."""
+    if not folder.is_dir():
+        return []
+    names = {path.stem for path in folder.glob("*/*.j2")}
+    env = jinja2.Environment()
+    problems = []
+    for locale in locales:
+        for name in sorted(names):
+            path = folder / locale / f"{name}.j2"
+            if not path.is_file():
+                problems.append(Problem(str(path), "is missing"))
+                continue
+            try:
+                env.parse(path.read_text(encoding="utf-8"))
+            except jinja2.TemplateSyntaxError as exc:
+                problems.append(Problem(str(path), f"does not compile: {exc}"))
+    return problems
+
+
+def check_skill_folder(folder: Path) -> list[Problem]:
+    """All checks for the folder holding a skill's manifest."""
+    return check_catalogs(folder / "locales") + check_prompts(folder / "prompts")
