@@ -33,7 +33,7 @@ def _one_folder(project: Path) -> Path:
 def _babel(*argv: str) -> None:
     from babel.messages.frontend import CommandLineInterface
 
-    CommandLineInterface().run(["pybabel", "-q", *argv])
+    CommandLineInterface().run(["pybabel", "-q", *argv])  # type: ignore[no-untyped-call]
 
 
 @app.command("extract")

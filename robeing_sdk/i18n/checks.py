@@ -46,11 +46,11 @@ def _check_message(path: str, message: Message, plurals: int) -> list[Problem]:
                               f"{plurals}")]
     if not all(strings):
         return [Problem(path, f"{label} is not translated")]
-    expected = set().union(*(_fields(i) for i in (
-        message.id if isinstance(message.id, tuple | list) else (message.id,))))
+    sources = message.id if isinstance(message.id, tuple | list) else (message.id,)
+    expected = set().union(*(_fields(text or "") for text in sources))
     problems = []
     for text in strings:
-        found = _fields(text)
+        found = _fields(text or "")
         if found - expected or (expected - found - {"n"}):
             problems.append(Problem(path, f"{label} has placeholders {sorted(found)}, the "
                                           f"source has {sorted(expected)}"))

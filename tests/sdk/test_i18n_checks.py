@@ -8,7 +8,8 @@ from robeing_sdk.cli.i18n import skill_folders
 from robeing_sdk.i18n.checks import check_catalogs, check_prompts, check_skill_folder
 
 ROOT = Path(__file__).resolve().parents[2]
-HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n"Plural-Forms: {p}\\n"\n\n'
+HEADER = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n'
+          '"Plural-Forms: {p}\\n"\n\n')
 KO = "nplurals=1; plural=0;"
 ES = "nplurals=2; plural=(n != 1);"
 
