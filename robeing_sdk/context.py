@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_datetime, format_timedelta
 from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations
@@ -25,7 +25,8 @@ class SkillContext:
     Texts: ``context.gettext("Hello")`` (alias ``context._``) and ``ngettext`` read the
     skill's own catalogs in the message's locale chain; ``render_prompt`` renders a
     language-specific prompt template. Values: ``format_money``, ``format_datetime`` (in the
-    profile's time zone), ``format_number``, ``format_percent``, ``format_list``.
+    profile's time zone), ``format_timedelta``, ``format_number``, ``format_percent``,
+    ``format_list``.
     """
 
     __slots__ = ("_prompts", "_translations", "folder", "llm", "locale", "locale_chain",
@@ -74,6 +75,10 @@ class SkillContext:
     def format_datetime(self, value: datetime, format: str = "medium") -> str:
         zone = ZoneInfo(self.profile.timezone)
         return str(format_datetime(value, format=format, tzinfo=zone, locale=self.locale))
+
+    def format_timedelta(self, value: timedelta, *, add_direction: bool = True) -> str:
+        """``in 3 days`` / ``3일 후``: a relative time in the user's language."""
+        return str(format_timedelta(value, add_direction=add_direction, locale=self.locale))
 
     def format_number(self, value: float | int) -> str:
         return str(format_decimal(value, locale=self.locale))
