@@ -52,17 +52,17 @@ class SkillContext:
                                   if self.folder else NullTranslations())
         return self._translations
 
-    def gettext(self, message: str, **values: Any) -> str:
+    def gettext(self, message: str, /, **values: Any) -> str:
         text = self.translations.gettext(message)
         return text.format(**values) if values else text
 
     _ = gettext
 
-    def ngettext(self, singular: str, plural: str, n: int, **values: Any) -> str:
+    def ngettext(self, singular: str, plural: str, n: int, /, **values: Any) -> str:
         text = self.translations.ngettext(singular, plural, n)
         return text.format(n=n, **values)
 
-    def render_prompt(self, name: str, **values: Any) -> RenderedPrompt:
+    def render_prompt(self, name: str, /, **values: Any) -> RenderedPrompt:
         if self._prompts is None:
             if self.folder is None:
                 raise LookupError(f"Skill {self.skill!r} has no folder to read prompts from.")

@@ -50,13 +50,21 @@ class PromptTemplates:
         return _Compiled(self._env.from_string(source),
                          hashlib.sha256(source.encode()).hexdigest()[:12])
 
-    def render(self, name: str, chain: tuple[str, ...], **values: Any) -> RenderedPrompt:
-        for position, locale in enumerate(chain):
+    @lru_cache(maxsize=256)  # noqa: B019 - resolved once per name and chain
+    def _resolve(self, name: str, chain: tuple[str, ...]) -> tuple[_Compiled, str] | None:
+        for locale in chain:
             compiled = self._compiled(locale, name)
             if compiled is None:
                 continue
-            if position:
+            if locale.split("_")[0] != chain[0].split("_")[0]:
                 log.warning("Prompt %r has no %s version; using %s.", name, chain[0], locale)
-            return RenderedPrompt(compiled.template.render(**values), name, locale,
-                                  compiled.version)
-        raise LookupError(f"Prompt template {name!r} exists in none of {', '.join(chain)}.")
+            return compiled, locale
+        return None
+
+    def render(self, name: str, chain: tuple[str, ...], /, **values: Any) -> RenderedPrompt:
+        """Render the first locale in ``chain`` that has the whole template."""
+        found = self._resolve(name, chain)
+        if found is None:
+            raise LookupError(f"Prompt template {name!r} exists in none of {', '.join(chain)}.")
+        compiled, locale = found
+        return RenderedPrompt(compiled.template.render(**values), name, locale, compiled.version)
