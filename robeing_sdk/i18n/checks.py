@@ -57,10 +57,16 @@ def _check_message(path: str, message: Message, plurals: int) -> list[Problem]:
     return problems
 
 
+def _with_extra_locales(folder: Path, locales: tuple[str, ...]) -> tuple[str, ...]:
+    """The platform's locales plus any more a skill ships (a sixth language, say)."""
+    extra = sorted(p.name for p in folder.glob("*") if p.is_dir() and p.name not in locales)
+    return (*locales, *extra)
+
+
 def check_catalogs(folder: Path, locales: tuple[str, ...] = SUPPORTED_LOCALES) -> list[Problem]:
     """Check ``folder/<lang>/LC_MESSAGES/messages.po`` for every non-English locale."""
     problems: list[Problem] = []
-    for locale in locales:
+    for locale in _with_extra_locales(folder, locales):
         if locale == "en":
             continue
         path = folder / locale / "LC_MESSAGES" / "messages.po"
@@ -86,7 +92,7 @@ def check_prompts(folder: Path, locales: tuple[str, ...] = SUPPORTED_LOCALES) ->
     names = {path.stem for path in folder.glob("*/*.j2")}
     env = jinja2.Environment()
     problems = []
-    for locale in locales:
+    for locale in _with_extra_locales(folder, locales):
         for name in sorted(names):
             path = folder / locale / f"{name}.j2"
             if not path.is_file():

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from robeing_sdk.errors import RobeingError
+from robeing_sdk.i18n.locales import SUPPORTED_LOCALES
 
 
 class BreakerSettings(BaseModel):
@@ -32,6 +33,8 @@ class RuntimeConfig(BaseModel):
         "thread", description="'process' runs each skill in a child process that can be killed.")
     llm_provider: str = "offline"
     locale: str = "en"
+    locales: tuple[str, ...] = Field(
+        SUPPORTED_LOCALES, description="Locales users may ask in; a skill may add more.")
     route_threshold: float = Field(0.35, ge=0, le=1)
     breaker: BreakerSettings = Field(default_factory=BreakerSettings)
     llm_breaker: BreakerSettings = Field(default_factory=BreakerSettings)
@@ -74,6 +77,9 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
         if only is not None:
             data["only"] = only
         data["disabled"] = set(data.get("disabled", ())) | disabled
+    if env.get("ROBEING_LOCALES"):
+        data["locales"] = tuple(part.strip() for part in env["ROBEING_LOCALES"].split(",")
+                                if part.strip())
     if env.get("ROBEING_TRACE", "") not in ("", "0"):
         data["trace"] = True
     for key, name in (("timeout", "ROBEING_TIMEOUT"), ("llm_provider", "ROBEING_LLM"),

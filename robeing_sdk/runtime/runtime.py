@@ -166,7 +166,8 @@ class Runtime:
     async def ask(self, text: str, *, locale: str | None = None, skill: str | None = None,
                   history: tuple[Turn, ...] = (), session_id: str | None = None) -> Answer:
         """Route ``text`` (or send it to ``skill``) and return the answer, whatever happens."""
-        language = negotiate(locale or self.config.locale, strict=locale is not None)
+        language = negotiate(locale or self.config.locale, self.config.locales,
+                             strict=locale is not None)
         message = Message(text=text, locale=language, history=history, session_id=session_id)
         decision: RouteDecision | None = None
         if skill is None:

@@ -14,17 +14,17 @@ def runtime(config: RuntimeConfig | None = None, **kwargs) -> Runtime:
 
 
 def test_a_message_is_routed_to_the_skill_whose_keyword_it_contains(install_skill) -> None:
-    install_skill("weather", keywords=("weather", "날씨"), examples=("will it rain today",))
-    install_skill("jokes", keywords=("joke",))
-    answer = runtime().ask_sync("what is the weather like?")
+    install_skill("weather", keywords=("isobar", "기압골"), examples=("will the isobar drift",))
+    install_skill("jokes", keywords=("pun",))
+    answer = runtime().ask_sync("where is the isobar now?")
     assert answer.ok and answer.skill == "weather"
-    assert answer.reply.text == "weather what is the weather like?"
+    assert answer.reply.text == "weather where is the isobar now?"
     assert answer.reply.locale == "en"
-    assert answer.scores[0]["keyword"] == "weather"
+    assert answer.scores[0]["keyword"] == "isobar"
 
 
 def test_nothing_fitting_goes_to_the_fallback_in_the_users_language(install_skill) -> None:
-    install_skill("weather", keywords=("weather",))
+    install_skill("weather", keywords=("isobar",))
     answer = runtime().ask_sync("zzz qqq", locale="ko")
     assert answer.ok and answer.skill == "fallback"
     assert "스킬" in answer.reply.text
@@ -32,14 +32,14 @@ def test_nothing_fitting_goes_to_the_fallback_in_the_users_language(install_skil
 
 def test_a_skill_that_fails_to_import_is_marked_broken_and_others_keep_working(
         install_skill) -> None:
-    install_skill("syntax", keywords=("syntax",), handler="def broken(:\n")
-    install_skill("fine", keywords=("fine",))
+    install_skill("syntax", keywords=("syntaxorama",), handler="def broken(:\n")
+    install_skill("fine", keywords=("fjordling",))
     rt = runtime()
-    answer = rt.ask_sync("syntax please")
+    answer = rt.ask_sync("syntaxorama please")
     assert not answer.ok and answer.error.type == "skill_unavailable"
     assert "SyntaxError" in answer.error.detail
     assert rt.skill("syntax").status is SkillStatus.BROKEN
-    assert rt.ask_sync("all fine?").skill == "fine"
+    assert rt.ask_sync("a fjordling?").skill == "fine"
 
 
 def test_a_skill_without_the_hook_is_broken(install_skill) -> None:
@@ -92,13 +92,13 @@ def test_a_skill_returning_garbage_gives_bad_reply(install_skill) -> None:
 
 def test_an_endless_loop_times_out_and_the_runtime_keeps_answering(install_skill) -> None:
     pkg = install_skill("spinner", handler=SPINS, extra="timeout = 0.2")
-    install_skill("fine", keywords=("fine",))
+    install_skill("fine", keywords=("fjordling",))
     rt = runtime()
     try:
         answer = rt.ask_sync("hi", skill="spinner")
         assert answer.error.type == "skill_timeout"
         assert "did not answer within 0.2 s" in answer.error.detail
-        assert rt.ask_sync("fine").ok
+        assert rt.ask_sync("fjordling").skill == "fine"
     finally:
         sys.modules[f"{pkg.name}.skill"].RELEASE.set()
 
@@ -219,3 +219,18 @@ def test_a_failing_llm_provider_is_guarded_by_its_own_circuit_breaker(install_sk
     assert "LLMError: The LLM provider 'down' failed: no route to host" in details[0]
     assert "is paused" in details[2]
     assert Down.calls == 2
+
+
+def test_an_operator_can_allow_a_sixth_locale_that_a_skill_ships(install_skill) -> None:
+    pkg = install_skill("bonjour", handler="""
+        from robeing_sdk import Reply, hookimpl
+        @hookimpl
+        def robeing_handle_message(message, context):
+            return Reply(text=context.gettext("Hello"))
+    """)
+    po = pkg / "locales" / "fr" / "LC_MESSAGES"
+    po.mkdir(parents=True)
+    (po / "messages.po").write_text('msgid "Hello"\nmsgstr "Bonjour"\n', encoding="utf-8")
+    config = RuntimeConfig(locales=("en", "ko", "ja", "zh", "es", "fr"))
+    answer = runtime(config).ask_sync("hi", skill="bonjour", locale="fr-CA")
+    assert answer.reply.text == "Bonjour" and answer.reply.locale == "fr"
