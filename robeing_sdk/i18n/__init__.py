@@ -6,6 +6,8 @@ from robeing_sdk.i18n.locales import (
     SUPPORTED_LOCALES,
     fallback_chain,
     negotiate,
+    negotiate_header,
+    parse_accept_language,
     parse_locale,
 )
 from robeing_sdk.i18n.prompts import PromptTemplates, RenderedPrompt
@@ -19,5 +21,7 @@ __all__ = [
     "fallback_chain",
     "load_translations",
     "negotiate",
+    "negotiate_header",
+    "parse_accept_language",
     "parse_locale",
 ]

@@ -89,3 +89,33 @@ def negotiate(value: str | None, supported: tuple[str, ...] = SUPPORTED_LOCALES,
 
 def _same_language(value: str, language: str) -> bool:
     return parse_locale(value).language == language
+
+
+def parse_accept_language(header: str, limit: int = 16) -> list[str]:
+    """Tags of an ``Accept-Language`` header, best first (``q=0`` dropped, order stable)."""
+    weighted: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")[:limit]):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        if tag and tag != "*" and quality > 0:
+            weighted.append((-quality, position, tag.strip()))
+    return [tag for _, _, tag in sorted(weighted)]
+
+
+def negotiate_header(header: str | None, supported: tuple[str, ...] = SUPPORTED_LOCALES,
+                     default: str = DEFAULT_LOCALE) -> str:
+    """The best supported locale for a browser's ``Accept-Language``; never an error."""
+    for tag in parse_accept_language(header or ""):
+        try:
+            for candidate in fallback_chain(tag, default=default):
+                if candidate in supported and (candidate != default or
+                                               _same_language(tag, default)):
+                    return candidate
+        except LocaleError:
+            log.info("Ignoring malformed Accept-Language entry %r.", tag)
+    return default

@@ -49,3 +49,27 @@ def test_any_input_negotiates_to_a_supported_locale_or_a_locale_error(value: str
         assert negotiate(value) in SUPPORTED_LOCALES
     except LocaleError as exc:
         assert exc.value == value
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("ko-KR,ko;q=0.9,en-US;q=0.8,en;q=0.7", "ko"),
+    ("fr-FR,fr;q=0.9,ja;q=0.5", "ja"),
+    ("zh-TW", "zh"),
+    ("en;q=0.1, es-MX;q=0.8", "es"),
+    ("de, *;q=0.5", "en"),
+    ("ko;q=0, ja", "ja"),
+    ("", "en"),
+    (";;;,q=abc", "en"),
+])
+def test_a_browsers_accept_language_picks_the_best_supported_locale(header: str,
+                                                                   expected: str) -> None:
+    from robeing_sdk.i18n import negotiate_header
+
+    assert negotiate_header(header) == expected
+
+
+@given(st.text(max_size=80))
+def test_any_accept_language_header_negotiates_without_error(header: str) -> None:
+    from robeing_sdk.i18n import negotiate_header
+
+    assert negotiate_header(header) in SUPPORTED_LOCALES
