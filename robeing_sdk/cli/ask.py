@@ -45,8 +45,8 @@ def ask(
             table = Table("skill", "intent", "score", "keyword", "similarity",
                           title=f"routing (threshold {config.route_threshold:.2f})")
             for row in answer.scores:
-                table.add_row(row["skill"], row["intent"], f"{row['score']:.2f}",
-                              row["keyword"] or "", f"{row['similarity']:.2f}")
+                table.add_row(row.skill, row.intent, f"{row.score:.2f}", row.keyword or "",
+                              f"{row.similarity:.2f}")
             console.print(table)
             console.print(f"[dim]chosen: {answer.skill or 'none'}[/dim]")
         console.print(answer.reply.text, markup=False)

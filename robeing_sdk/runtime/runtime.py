@@ -40,7 +40,7 @@ from robeing_sdk.runtime.config import RuntimeConfig, load_config
 from robeing_sdk.runtime.discovery import SkillRecord, SkillStatus, discover_skills
 from robeing_sdk.runtime.isolation import ProcessWorker
 from robeing_sdk.runtime.plugins import PluginHost, describe_exception, emit_trace
-from robeing_sdk.runtime.routing import RouteDecision, Router
+from robeing_sdk.runtime.routing import RouteDecision, Router, RouteScore
 from robeing_sdk.runtime.workers import DaemonWorkers
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class Answer(BaseModel):
     route_confidence: float = 0.0
     reply: Reply
     error: ErrorInfo | None = None
-    scores: list[dict[str, Any]] = Field(default_factory=list)
+    scores: tuple[RouteScore, ...] = Field((), description="Routing scores, best first.")
 
 
 _ERROR_TYPES: dict[type[Exception], str] = {
@@ -173,7 +173,7 @@ class Runtime:
         if skill is None:
             decision = self.router.route(text)
             skill = decision.skill
-        scores = [_score_dict(s) for s in decision.scores] if decision else []
+        scores = decision.scores if decision else ()
         if skill is None:
             error = UnknownSkill("No skill fits this message and no fallback skill is enabled.",
                                  skill="")
@@ -292,7 +292,7 @@ class Runtime:
         return result if result.locale else result.model_copy(update={"locale": message.locale})
 
     def _error_answer(self, exc: Exception, message: Message, skill: str | None,
-                      scores: list[dict[str, Any]]) -> Answer:
+                      scores: tuple[RouteScore, ...]) -> Answer:
         kind = _ERROR_TYPES.get(type(exc), "skill_error")
         texts = load_translations(_SDK_TEXTS, fallback_chain(message.locale))
         text = texts.gettext("Sorry, I could not answer that just now.")
@@ -303,8 +303,3 @@ class Runtime:
                       metadata={"error": kind})
         return Answer(ok=False, skill=skill, reply=reply, scores=scores,
                       error=ErrorInfo(type=kind, skill=skill, detail=str(exc)))
-
-
-def _score_dict(score: Any) -> dict[str, Any]:
-    return {"skill": score.skill, "intent": score.intent, "score": score.score,
-            "keyword": score.keyword, "similarity": score.similarity}

@@ -20,7 +20,7 @@ def test_a_message_is_routed_to_the_skill_whose_keyword_it_contains(install_skil
     assert answer.ok and answer.skill == "weather"
     assert answer.reply.text == "weather where is the isobar now?"
     assert answer.reply.locale == "en"
-    assert answer.scores[0]["keyword"] == "isobar"
+    assert answer.scores[0].keyword == "isobar"
 
 
 def test_nothing_fitting_goes_to_the_fallback_in_the_users_language(install_skill) -> None:
