@@ -1,0 +1,123 @@
+"""Partners and API tokens: creation, authentication, revocation.
+
+A token is ``rbt_`` followed by 43 URL-safe random characters (``secrets.token_urlsafe``).
+Only its sha256 is stored, so it is shown exactly once, when issued.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import Final
+
+from pydantic import ValidationError
+from sqlmodel import Session, select
+
+from marketplace.accounts.models import (
+    ApiToken,
+    ApiTokenCreate,
+    ApiTokenIssued,
+    ApiTokenPublic,
+    Partner,
+    PartnerCreate,
+)
+from marketplace.db import utcnow
+from marketplace.errors import BadRequest, Conflict, NotFound, Unauthorized
+
+TOKEN_PREFIX: Final = "rbt_"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: the partner behind a valid token, and the token's scope."""
+
+    partner_id: uuid.UUID
+    partner_name: str
+    token_id: uuid.UUID
+    scope: str | None  # a normalized skill name, or None for every skill of the partner
+
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def create_partner(session: Session, data: PartnerCreate) -> Partner:
+    """Add a partner (tier starts at ``community``; the partner program changes it)."""
+    try:
+        data = PartnerCreate.model_validate(data.model_dump())
+    except ValidationError as exc:
+        raise BadRequest(f"Invalid partner: {exc.errors()[0]['msg']}.") from None
+    if session.exec(select(Partner).where(Partner.name == data.name)).first() is not None:
+        raise Conflict(f"A partner named {data.name!r} already exists.")
+    partner = Partner(name=data.name, email=data.email)
+    session.add(partner)
+    session.flush()
+    return partner
+
+
+def get_partner(session: Session, name: str) -> Partner:
+    partner = session.exec(select(Partner).where(Partner.name == name)).first()
+    if partner is None:
+        raise NotFound(f"No partner named {name!r}.")
+    return partner
+
+
+def issue_token(session: Session, partner_id: uuid.UUID,
+                data: ApiTokenCreate | None = None) -> ApiTokenIssued:
+    """Make a new token; the returned object is the only place the secret appears."""
+    data = data or ApiTokenCreate()
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    scope = data.skill_name
+    if scope is not None:
+        from packaging.utils import canonicalize_name
+
+        scope = canonicalize_name(scope)
+    token = ApiToken(partner_id=partner_id, token_hash=hash_token(secret),
+                     prefix=secret[:12], description=data.description, skill_name=scope)
+    session.add(token)
+    session.flush()
+    return ApiTokenIssued(**ApiTokenPublic.model_validate(token).model_dump(), token=secret)
+
+
+def authenticate(session: Session, secret: str | None) -> Principal:
+    """The caller behind ``secret``; 401 when missing, unknown or revoked.
+
+    Reads only; writes that act for the principal record the use with :func:`touch_token`.
+    """
+    if not secret:
+        raise Unauthorized("Authentication required: send an API token "
+                           "(HTTP Basic as __token__, or Authorization: Bearer).")
+    token = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(secret))).first()
+    if token is None or token.revoked_at is not None:
+        raise Unauthorized("Invalid or revoked API token.")
+    partner = session.get(Partner, token.partner_id)
+    if partner is None:  # pragma: no cover - foreign key guarantees it
+        raise Unauthorized("Invalid or revoked API token.")
+    return Principal(partner.id, partner.name, token.id, token.skill_name)
+
+
+def list_tokens(session: Session, partner_id: uuid.UUID) -> list[ApiTokenPublic]:
+    rows = session.exec(select(ApiToken).where(ApiToken.partner_id == partner_id)
+                        .order_by(ApiToken.created_at)).all()  # type: ignore[arg-type]
+    return [ApiTokenPublic.model_validate(row) for row in rows]
+
+
+def revoke_token(session: Session, partner_id: uuid.UUID, token_id: uuid.UUID) -> ApiTokenPublic:
+    """Revoke one of the partner's own tokens (another partner's: 404, no hint it exists)."""
+    token = session.get(ApiToken, token_id)
+    if token is None or token.partner_id != partner_id:
+        raise NotFound("No such token.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.add(token)
+    return ApiTokenPublic.model_validate(token)
+
+
+def touch_token(session: Session, principal: Principal) -> None:
+    """Record that the principal's token was used just now."""
+    token = session.get(ApiToken, principal.token_id)
+    if token is not None:
+        token.last_used_at = utcnow()
+        session.add(token)

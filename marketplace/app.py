@@ -1,0 +1,59 @@
+"""The application factory: the one place that composes settings, database, store and routes."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from marketplace import schema
+from marketplace.db import Database
+from marketplace.limits import BodySizeLimit
+from marketplace.openapi import install_error_handlers
+from marketplace.settings import Settings, get_settings
+from marketplace.storage import ArtifactStore, LocalArtifactStore
+from robeing_sdk import __version__
+
+DESCRIPTION = """\
+The robeing skill marketplace: a package index that pip and twine speak (`/simple/`,
+`/legacy/`) and a REST API under `/v1/`. Errors use one problem-details shape
+(`type`, `title`, `status`, `detail`).
+"""
+
+
+def create_app(settings: Settings | None = None, *, store: ArtifactStore | None = None,
+               create_schema: bool | None = None) -> FastAPI:
+    """Build the app; the schema must be current (an empty embedded database is created).
+
+    ``create_schema`` defaults to True on SQLite and False elsewhere, where
+    ``robeing marketplace upgrade`` runs the migrations.
+    """
+    settings = settings or get_settings()
+    db = Database(settings)
+    schema.ensure_current(db, create_if_empty=db.is_sqlite if create_schema is None
+                          else create_schema)
+    app = FastAPI(title="robeing marketplace", version=__version__, description=DESCRIPTION)
+    app.state.settings = settings
+    app.state.db = db
+    app.state.store = store or LocalArtifactStore(settings.resolved_artifact_dir)
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, body_bytes=settings.max_body_bytes,
+                       upload_bytes=settings.max_upload_bytes)
+
+    from marketplace.accounts.routes import router as accounts_router
+    from marketplace.catalog.routes import router as catalog_router
+    from marketplace.index.routes import router as index_router
+    from marketplace.releases.routes import router as releases_router
+    from marketplace.upload.routes import router as upload_router
+
+    for router in (index_router, upload_router, catalog_router, releases_router,
+                   accounts_router):
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["health"], summary="Liveness and database check")
+    def healthz() -> dict[str, str]:
+        from sqlalchemy import text
+
+        with db.read() as session:
+            session.connection().execute(text("SELECT 1"))
+        return {"status": "ok"}
+
+    return app

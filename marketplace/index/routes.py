@@ -1,0 +1,110 @@
+"""The package index pip reads: ``/simple/`` (PEP 503, 691, 658, 714, 592) and ``/files/``."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
+
+from marketplace.catalog import service as catalog
+from marketplace.deps import DatabaseDep, ReadSession, SettingsDep, StoreDep
+from marketplace.errors import MarketplaceError, NotAcceptable, NotFound
+from marketplace.index import render
+from marketplace.openapi import problem_responses
+from marketplace.releases import service as releases
+
+router = APIRouter(tags=["index"])
+log = logging.getLogger("marketplace.index")
+_ACCEPTED = f"{render.JSON_V1}, {render.HTML_V1}, {render.HTML_LEGACY}"
+
+
+def _media_type(request: Request) -> str:
+    media = render.negotiate(request.headers.get("accept"))
+    if media is None:
+        raise NotAcceptable(f"Unsupported Accept header; this index serves {_ACCEPTED}.")
+    return media
+
+
+def cached(request: Request, body: bytes, media_type: str, max_age: int) -> Response:
+    """A response with a strong ETag and Cache-Control; 304 if the client has it already."""
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": f"max-age={max_age}, public", "Vary": "Accept"}
+    match = request.headers.get("if-none-match", "")
+    if etag in {tag.strip().removeprefix("W/") for tag in match.split(",")} or match == "*":
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
+
+
+@router.get("/simple/", summary="All skills (PEP 503 / PEP 691)",
+            responses={**problem_responses(406), 200: {"content": {
+                render.HTML_LEGACY: {}, render.HTML_V1: {}, render.JSON_V1: {}}}})
+def simple_root(request: Request, session: ReadSession, settings: SettingsDep) -> Response:
+    media = _media_type(request)
+    names = catalog.list_names(session)
+    body = render.root_json(names) if media == render.JSON_V1 else render.root_html(names)
+    return cached(request, body, media, settings.index_cache_seconds)
+
+
+@router.get("/simple/{name}/", summary="One skill's files (PEP 503 / PEP 691)",
+            responses={**problem_responses(404, 406), 301: {"description": "Normalized URL"},
+                       200: {"content": {render.HTML_LEGACY: {}, render.HTML_V1: {},
+                                         render.JSON_V1: {}}}})
+def simple_project(name: str, request: Request, session: ReadSession,
+                   settings: SettingsDep) -> Response:
+    normalized = catalog.normalize(name)
+    if normalized != name:
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"/simple/{normalized}/{query}", status_code=301)
+    media = _media_type(request)
+    skill = catalog.get_skill(session, name)
+    rows = releases.files_of(session, skill)
+    files = [render.IndexFile(filename=f.filename, url=releases.file_url(f.sha256, f.filename),
+                              sha256=f.sha256, size=f.size, version=r.version,
+                              requires_python=f.requires_python,
+                              core_metadata_sha256=f.core_metadata_sha256,
+                              yanked=r.yanked, yanked_reason=r.yanked_reason,
+                              uploaded_at=f.uploaded_at) for f, r in rows]
+    if media == render.JSON_V1:
+        versions = sorted({f.version for f in files}, key=releases.version_key)
+        body = render.project_json(skill.name, files, versions)
+    else:
+        body = render.project_html(skill.name, files)
+    return cached(request, body, media, settings.index_cache_seconds)
+
+
+def content_type(filename: str) -> str:
+    if filename.endswith(".whl") or filename.endswith(".zip"):
+        return "application/zip"
+    if filename.endswith(".tar.gz"):
+        return "application/gzip"
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
+@router.get("/files/{a}/{b}/{sha256}/{filename}", summary="Download a file or its metadata",
+            responses={**problem_responses(404), 200: {"content": {
+                "application/zip": {}, "application/gzip": {}, "text/plain": {}}}})
+def download(a: str, b: str, sha256: str, filename: str, session: ReadSession,
+             db: DatabaseDep, store: StoreDep) -> Response:
+    if sha256[:2] != a or sha256[2:4] != b:
+        raise NotFound("No such file.")
+    immutable = {"Cache-Control": "max-age=31536000, immutable, public"}
+    if filename.endswith(".metadata"):
+        file = releases.find_file(session, sha256, filename.removesuffix(".metadata"))
+        return Response(file.core_metadata, media_type="text/plain; charset=utf-8",
+                        headers=immutable)
+    file = releases.find_file(session, sha256, filename)
+    try:
+        with db.write() as writer:
+            releases.count_download(writer, file.id)
+            writer.commit()
+    except MarketplaceError:  # counting is best effort; never fail a download for it
+        log.warning("download of %s not counted: database busy", filename)
+    path = store.local_path(sha256)
+    if path is not None:
+        return FileResponse(path, media_type=content_type(filename), filename=filename,
+                            content_disposition_type="attachment", headers=immutable)
+    return StreamingResponse(store.open(sha256), media_type=content_type(filename),
+                             headers=immutable)

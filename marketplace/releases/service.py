@@ -1,0 +1,254 @@
+"""Publishing files into releases, and reading releases back (index, API, compatibility).
+
+Publishing is file first, row second: the bytes go into the content-addressed store, then one
+transaction inserts the skill (on first upload), the release and the file row. A crash in
+between leaves at most an unreferenced blob that the retry overwrites and
+:func:`sweep_orphans` removes. Concurrent uploads of the same file meet at the unique file
+name: the loser's transaction fails, is retried once, and then sees the winner's row
+(identical bytes: a no-op; other bytes: "File already exists").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from packaging.version import InvalidVersion, Version
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from marketplace.accounts.service import Principal, touch_token
+from marketplace.catalog import service as catalog
+from marketplace.catalog.models import Skill
+from marketplace.db import Database
+from marketplace.errors import Conflict, FileExists, NotFound
+from marketplace.releases.models import (
+    DeletedFilename,
+    File,
+    FilePublic,
+    Release,
+    ReleasePublic,
+    YankRequest,
+)
+from marketplace.storage import ArtifactStore
+from robeing_sdk.manifest import SkillManifest
+
+if TYPE_CHECKING:
+    from marketplace.distributions import InspectedFile
+
+
+@dataclass(frozen=True, slots=True)
+class PublishOutcome:
+    created: bool  # False: the identical file was already there (a harmless retry)
+    skill: str
+    version: str
+    filename: str
+    sha256: str
+
+
+def file_url(sha256: str, filename: str) -> str:
+    return f"/files/{sha256[:2]}/{sha256[2:4]}/{sha256}/{filename}"
+
+
+def version_key(version: str) -> Version:
+    try:
+        return Version(version)
+    except InvalidVersion:  # pragma: no cover - only valid versions are stored
+        return Version("0")
+
+
+def publish(db: Database, store: ArtifactStore, principal: Principal,
+            inspected: InspectedFile, source: Path) -> PublishOutcome:
+    """Store an inspected upload and record it; see the module docstring for the order."""
+    with db.read() as session:
+        outcome = _check(session, principal, inspected)
+    if outcome is not None:
+        return outcome
+    store.put(inspected.sha256, source)
+    for attempt in range(3):
+        try:
+            with db.write() as session:
+                outcome = _record(session, principal, inspected)
+                session.commit()
+                return outcome
+        except IntegrityError:
+            if attempt == 2:
+                raise Conflict("A concurrent upload changed this skill; retry.") from None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _check(session: Session, principal: Principal,
+           inspected: InspectedFile) -> PublishOutcome | None:
+    """Authorization and file-name rules; returns an outcome for an identical retry."""
+    skill = catalog.find_skill(session, inspected.name)
+    if skill is None:
+        catalog.check_can_register(inspected.name, principal)
+    else:
+        catalog.require_publisher(session, skill, principal)
+    existing = session.exec(select(File).where(File.filename == inspected.filename)).first()
+    if existing is not None:
+        if existing.sha256 == inspected.sha256:
+            release = session.get(Release, existing.release_id)
+            return PublishOutcome(False, inspected.name,
+                                  release.version if release else inspected.version,
+                                  existing.filename, existing.sha256)
+        raise FileExists(f"File already exists: {inspected.filename!r} was uploaded before "
+                         "with different contents; use a new version.")
+    if session.get(DeletedFilename, inspected.filename) is not None:
+        raise FileExists(f"File already exists: {inspected.filename!r} was deleted and its "
+                         "name can never be used again; use a new version.")
+    same_bytes = session.exec(select(File).where(File.sha256 == inspected.sha256)).first()
+    if same_bytes is not None:
+        raise FileExists(f"File already exists: the same contents were uploaded as "
+                         f"{same_bytes.filename!r}.")
+    return None
+
+
+def _record(session: Session, principal: Principal, inspected: InspectedFile) -> PublishOutcome:
+    outcome = _check(session, principal, inspected)
+    if outcome is not None:
+        return outcome
+    touch_token(session, principal)
+    skill = catalog.find_skill(session, inspected.name)
+    if skill is None:
+        skill = catalog.register_skill(session, inspected.name, principal)
+    version = str(Version(inspected.version))
+    release = session.exec(select(Release).where(Release.skill_id == skill.id,
+                                                 Release.version == version)).first()
+    if release is None:
+        release = Release(skill_id=skill.id, version=version,
+                          summary=(inspected.summary or "")[:512],
+                          requires_python=inspected.requires_python,
+                          sdk_specifier=inspected.manifest.sdk,
+                          is_prerelease=Version(version).is_prerelease,
+                          manifest_json=inspected.manifest.model_dump_json())
+        session.add(release)
+        session.flush()
+    session.add(File(release_id=release.id, skill_id=skill.id, filename=inspected.filename,
+                     filetype=inspected.filetype, size=inspected.size, sha256=inspected.sha256,
+                     blake2_256=inspected.blake2_256, requires_python=inspected.requires_python,
+                     core_metadata=inspected.metadata,
+                     core_metadata_sha256=hashlib.sha256(inspected.metadata).hexdigest(),
+                     uploaded_by=principal.partner_id))
+    session.flush()
+    refresh_listing(session, skill)
+    return PublishOutcome(True, skill.name, version, inspected.filename, inspected.sha256)
+
+
+def releases_of(session: Session, skill: Skill) -> list[Release]:
+    """Newest first, by PEP 440."""
+    rows = session.exec(select(Release).where(Release.skill_id == skill.id)).all()
+    return sorted(rows, key=lambda r: version_key(r.version), reverse=True)
+
+
+def refresh_listing(session: Session, skill: Skill) -> None:
+    """Point the catalog at the newest non-yanked release, stable before pre-releases."""
+    live = [r for r in releases_of(session, skill) if not r.yanked]
+    newest = next((r for r in live if not r.is_prerelease), live[0] if live else None)
+    manifest = SkillManifest.model_validate_json(newest.manifest_json) if newest else None
+    catalog.update_listing(skill, version=newest.version if newest else None,
+                           summary=newest.summary if newest else skill.summary,
+                           manifest=manifest)
+    session.add(skill)
+
+
+def get_release(session: Session, skill: Skill, version: str) -> Release:
+    try:
+        canonical = str(Version(version))
+    except InvalidVersion:
+        raise NotFound(f"{skill.name} has no release {version!r}.") from None
+    release = session.exec(select(Release).where(Release.skill_id == skill.id,
+                                                 Release.version == canonical)).first()
+    if release is None:
+        raise NotFound(f"{skill.name} has no release {version!r}.")
+    return release
+
+
+def files_of(session: Session, skill: Skill) -> list[tuple[File, Release]]:
+    """Every file of a skill with its release, oldest version first (index order)."""
+    rows = session.exec(select(File, Release).join(Release, File.release_id == Release.id)  # type: ignore[arg-type]
+                        .where(File.skill_id == skill.id)).all()
+    return sorted(rows, key=lambda fr: (version_key(fr[1].version), fr[0].filename))
+
+
+def public_files(rows: Iterable[tuple[File, Release]]) -> list[FilePublic]:
+    return [FilePublic(**f.model_dump(exclude={"core_metadata"}), version=r.version,
+                       url=file_url(f.sha256, f.filename), yanked=r.yanked,
+                       yanked_reason=r.yanked_reason) for f, r in rows]
+
+
+def public_releases(session: Session, skill: Skill) -> list[ReleasePublic]:
+    by_release: dict[uuid.UUID, list[FilePublic]] = {}
+    rows = files_of(session, skill)
+    for (file, _), public in zip(rows, public_files(rows), strict=True):
+        by_release.setdefault(file.release_id, []).append(public)
+    return [ReleasePublic(**r.model_dump(), files=by_release.get(r.id, []))
+            for r in releases_of(session, skill)]
+
+
+def set_yanked(session: Session, skill: Skill, version: str, data: YankRequest) -> Release:
+    """Yank (PEP 592: pip skips it unless pinned exactly) or un-yank a release."""
+    release = get_release(session, skill, version)
+    release.yanked = data.yanked
+    release.yanked_reason = (data.reason or "") if data.yanked else None
+    session.add(release)
+    session.flush()
+    refresh_listing(session, skill)
+    return release
+
+
+def compatible(session: Session, skill: Skill, sdk_version: str, *,
+               pre: bool = False) -> Release:
+    """The newest non-yanked release whose manifest's SDK range contains ``sdk_version``."""
+    from packaging.specifiers import SpecifierSet
+
+    for release in releases_of(session, skill):
+        if release.yanked or (release.is_prerelease and not pre):
+            continue
+        if SpecifierSet(release.sdk_specifier).contains(sdk_version, prereleases=True):
+            return release
+    raise NotFound(f"No release of {skill.name} supports SDK version {sdk_version}.")
+
+
+def find_file(session: Session, sha256: str, filename: str) -> File:
+    file = session.exec(select(File).where(File.filename == filename)).first()
+    if file is None or file.sha256 != sha256:
+        raise NotFound("No such file.")
+    return file
+
+
+def count_download(session: Session, file_id: uuid.UUID) -> None:
+    file = session.get(File, file_id)
+    if file is not None:
+        file.downloads += 1
+        session.add(file)
+        catalog.count_download(session, file.skill_id)
+
+
+def sweep_orphans(db: Database, store: ArtifactStore, *, keep: Iterable[str] = ()) -> list[str]:
+    """Delete stored blobs no file row points at (left by crashes); returns their digests.
+
+    Run it when no upload is in flight (or pass the digests of in-flight uploads as ``keep``).
+    """
+    with db.read() as session:
+        referenced = set(session.exec(select(File.sha256)).all())
+    referenced.update(keep)
+    removed = [key for key in list(store.keys()) if key not in referenced]
+    for key in removed:
+        store.delete(key)
+    return removed
+
+
+def manifest_of(release: Release) -> dict[str, object]:
+    data: dict[str, object] = json.loads(release.manifest_json)
+    return data
+
+
+def newest_upload(rows: Iterable[tuple[File, Release]]) -> datetime | None:
+    return max((f.uploaded_at for f, _ in rows), default=None)

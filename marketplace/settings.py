@@ -1,0 +1,54 @@
+"""Marketplace configuration, read from ``ROBEING_*`` environment variables.
+
+Everything has a working default: with nothing set, the marketplace keeps a SQLite file and a
+content-addressed artifact folder under ``./.robeing-marketplace``. ``ROBEING_DATABASE_URL``
+switches to PostgreSQL (``postgresql+psycopg://user@host/db``), where several stateless
+processes may share one database and one artifact store.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Final
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIB: Final = 1024 * 1024
+
+
+class Settings(BaseSettings):
+    """Validated settings; build one per app (tests build their own)."""
+
+    model_config = SettingsConfigDict(env_prefix="ROBEING_", extra="ignore")
+
+    data_dir: Path = Field(Path(".robeing-marketplace"),
+                           description="Holds the SQLite file and the artifact folder.")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite file.")
+    artifact_dir: Path | None = Field(None, description="Default: DATA_DIR/artifacts.")
+    max_upload_bytes: int = Field(100 * MIB, ge=1024, description="Largest accepted file.")
+    max_body_bytes: int = Field(1 * MIB, ge=1024, description="Largest JSON request body.")
+    sqlite_busy_timeout_ms: int = Field(10_000, ge=5_000)
+    index_cache_seconds: int = Field(60, ge=0, description="Cache-Control max-age of pages.")
+    echo_sql: bool = False
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'marketplace.db').resolve()}"
+
+    @property
+    def resolved_artifact_dir(self) -> Path:
+        return (self.artifact_dir or self.data_dir / "artifacts").resolve()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process's settings from the environment (cached; tests pass their own)."""
+    return Settings()

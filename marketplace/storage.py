@@ -1,0 +1,105 @@
+"""Content-addressed artifact storage.
+
+Files are stored under their sha256 digest, so writing the same bytes twice is harmless and
+a file written before a crash (with no database row yet) is simply overwritten by the retry.
+The store knows nothing of file names or releases; the database does. An S3-compatible store
+implements the same :class:`ArtifactStore` protocol (``put`` with ``If-None-Match``, ``open``
+as a streamed ``GetObject``, ``keys`` as ``ListObjectsV2``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, Protocol, runtime_checkable
+
+_CHUNK = 1024 * 1024
+
+
+@runtime_checkable
+class ArtifactStore(Protocol):
+    """Where uploaded files live, addressed by the hex sha256 of their bytes."""
+
+    def put(self, sha256: str, source: Path) -> None:
+        """Store the bytes of ``source`` under ``sha256`` (atomic; a no-op if present)."""
+
+    def exists(self, sha256: str) -> bool:
+        """Whether bytes with this digest are stored."""
+
+    def open(self, sha256: str) -> BinaryIO:
+        """Read the stored bytes; raises FileNotFoundError if absent."""
+
+    def local_path(self, sha256: str) -> Path | None:
+        """A path on this machine to serve from directly, or None for remote stores."""
+
+    def delete(self, sha256: str) -> None:
+        """Remove the bytes (for sweeps of orphans); a no-op if absent."""
+
+    def keys(self) -> Iterator[str]:
+        """Every stored digest."""
+
+
+def _check_digest(sha256: str) -> str:
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValueError(f"{sha256!r} is not a hex sha256 digest")
+    return sha256
+
+
+class LocalArtifactStore:
+    """A folder on a local or shared file system: ``ROOT/ab/cd/abcd…``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.tmp = self.root / ".tmp"
+        self.tmp.mkdir(exist_ok=True)
+
+    def _path(self, sha256: str) -> Path:
+        digest = _check_digest(sha256)
+        return self.root / digest[:2] / digest[2:4] / digest
+
+    def put(self, sha256: str, source: Path) -> None:
+        target = self._path(sha256)
+        if target.exists():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, partial = tempfile.mkstemp(dir=self.tmp, prefix="put-")
+        try:
+            with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+                shutil.copyfileobj(src, out, _CHUNK)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(partial, target)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
+
+    def exists(self, sha256: str) -> bool:
+        return self._path(sha256).is_file()
+
+    def open(self, sha256: str) -> BinaryIO:
+        return self._path(sha256).open("rb")
+
+    def local_path(self, sha256: str) -> Path | None:
+        path = self._path(sha256)
+        return path if path.is_file() else None
+
+    def delete(self, sha256: str) -> None:
+        self._path(sha256).unlink(missing_ok=True)
+
+    def keys(self) -> Iterator[str]:
+        for path in self.root.glob("??/??/*"):
+            if path.is_file() and len(path.name) == 64:
+                yield path.name
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

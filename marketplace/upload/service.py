@@ -1,0 +1,62 @@
+"""Receiving an upload: copy the file part to disk under the size limit, then inspect it.
+
+Nothing uploaded is executed: :func:`marketplace.distributions.inspect_distribution` reads
+the archive as data. Its refusals become :class:`~marketplace.errors.UploadRejected` (400) or
+:class:`~marketplace.errors.PayloadTooLarge` (413).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from starlette.datastructures import UploadFile
+
+from marketplace.errors import PayloadTooLarge, UploadRejected
+
+if TYPE_CHECKING:
+    from marketplace.distributions import InspectedFile
+
+_CHUNK: Final = 1024 * 1024
+FILETYPES: Final = ("bdist_wheel", "sdist")
+
+
+@contextmanager
+def received_file(upload: UploadFile, tmp_dir: Path, max_bytes: int) -> Iterator[Path]:
+    """Copy the file part into a temporary file (deleted afterwards), counting bytes."""
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            size = 0
+            upload.file.seek(0)
+            while chunk := upload.file.read(_CHUNK):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise PayloadTooLarge(f"The file is larger than the limit of "
+                                          f"{max_bytes} bytes.")
+                out.write(chunk)
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def inspect(path: Path, filename: str, *, sha256: str | None, name: str | None,
+            version: str | None) -> InspectedFile:
+    """Validate the distribution; every refusal is one sentence naming the problem."""
+    from marketplace.distributions import DistributionRejected, TooLarge, inspect_distribution
+
+    if not filename or "/" in filename or "\\" in filename or filename != filename.strip():
+        raise UploadRejected(f"Invalid file name {filename!r}.")
+    try:
+        return inspect_distribution(path, filename, declared_sha256=sha256,
+                                    declared_name=name, declared_version=version)
+    except TooLarge as exc:
+        raise PayloadTooLarge(str(exc)) from None
+    except DistributionRejected as exc:
+        raise UploadRejected(str(exc)) from None
