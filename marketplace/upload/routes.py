@@ -91,6 +91,14 @@ async def legacy_upload(request: Request, principal: CurrentPrincipal, db: Datab
                         store: StoreDep, settings: SettingsDep) -> UploadResult:
     """The upload API that twine speaks (warehouse's ``forklift`` protocol, version 1)."""
     form = await _form(request)
+    try:
+        return await _legacy(request, principal, db, store, settings, form)
+    finally:
+        await form.close()
+
+
+async def _legacy(request: Request, principal: CurrentPrincipal, db: DatabaseDep,
+                  store: StoreDep, settings: SettingsDep, form: FormData) -> UploadResult:
     action = _text(form, ":action")
     if action != "file_upload":
         raise BadRequest(f"Unsupported :action {action!r}; only 'file_upload' is supported.")
@@ -115,8 +123,11 @@ async def rest_upload(name: SkillName, request: Request, principal: CurrentPrinc
                       db: DatabaseDep, store: StoreDep, settings: SettingsDep) -> Any:
     """Same validation as ``/legacy/``; 201 when stored, 200 for an identical re-upload."""
     form = await _form(request)
-    result = await _publish(request, principal, db, store, settings, form,
-                            name=name, version=None)
+    try:
+        result = await _publish(request, principal, db, store, settings, form,
+                                name=name, version=None)
+    finally:
+        await form.close()
     if not result.created:
         from fastapi.responses import JSONResponse
 
