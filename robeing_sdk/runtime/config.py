@@ -39,7 +39,7 @@ class RuntimeConfig(BaseModel):
     breaker: BreakerSettings = Field(default_factory=BreakerSettings)
     llm_breaker: BreakerSettings = Field(default_factory=BreakerSettings)
     trace: bool = False
-    marketplace_url: str = "http://127.0.0.1:8765"
+    marketplace_url: str = "http://127.0.0.1:8000"
 
 
 def config_path() -> Path:
