@@ -1,7 +1,56 @@
-"""accounts routes."""
+"""Accounts API: who am I, and my API tokens (list, issue, revoke)."""
 
 from __future__ import annotations
 
+import uuid
+
 from fastapi import APIRouter
 
-router = APIRouter(tags=["accounts"])
+from marketplace.accounts import service
+from marketplace.accounts.models import (
+    ApiTokenCreate,
+    ApiTokenIssued,
+    ApiTokenPublic,
+    Partner,
+    PartnerPublic,
+)
+from marketplace.deps import CurrentPrincipal, ReadSession, WriteSession
+from marketplace.errors import NotFound
+from marketplace.openapi import problem_responses
+
+router = APIRouter(prefix="/v1", tags=["accounts"])
+
+
+@router.get("/partners/me", response_model=PartnerPublic, summary="The calling partner",
+            responses=problem_responses(401))
+def me(principal: CurrentPrincipal, session: ReadSession) -> PartnerPublic:
+    partner = session.get(Partner, principal.partner_id)
+    if partner is None:  # pragma: no cover - tokens belong to partners
+        raise NotFound("No such partner.")
+    return PartnerPublic.model_validate(partner)
+
+
+@router.get("/tokens", response_model=list[ApiTokenPublic], summary="My API tokens",
+            responses=problem_responses(401))
+def list_tokens(principal: CurrentPrincipal, session: ReadSession) -> list[ApiTokenPublic]:
+    return service.list_tokens(session, principal.partner_id)
+
+
+@router.post("/tokens", response_model=ApiTokenIssued, status_code=201,
+             summary="Issue a new API token (the secret is shown only in this response)",
+             responses=problem_responses(401, 503))
+def issue_token(data: ApiTokenCreate, principal: CurrentPrincipal,
+                session: WriteSession) -> ApiTokenIssued:
+    issued = service.issue_token(session, principal.partner_id, data)
+    service.touch_token(session, principal)
+    session.commit()
+    return issued
+
+
+@router.delete("/tokens/{token_id}", response_model=ApiTokenPublic, summary="Revoke a token",
+               responses=problem_responses(401, 404, 503))
+def revoke_token(token_id: uuid.UUID, principal: CurrentPrincipal,
+                 session: WriteSession) -> ApiTokenPublic:
+    revoked = service.revoke_token(session, principal.partner_id, token_id)
+    session.commit()
+    return revoked

@@ -121,3 +121,7 @@ def touch_token(session: Session, principal: Principal) -> None:
     if token is not None:
         token.last_used_at = utcnow()
         session.add(token)
+
+
+def partner_ids_with_tier(session: Session, tier: str) -> list[uuid.UUID]:
+    return list(session.exec(select(Partner.id).where(Partner.tier == tier)).all())

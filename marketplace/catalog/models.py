@@ -74,7 +74,8 @@ class SkillPublic(SkillBase):
 
     @classmethod
     def from_row(cls, skill: Skill) -> SkillPublic:
-        data = skill.model_dump(exclude={"categories", "locales", "search_text"})
+        data = {field: getattr(skill, field) for field in cls.model_fields
+                if field not in ("categories", "locales")}
         return cls(**data, categories=skill.categories.split(), locales=skill.locales.split())
 
 

@@ -1,7 +1,85 @@
-"""catalog routes."""
+"""Catalog API: search and list skills, skill detail, deprecation, maintainers."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter(tags=["catalog"])
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
+
+from marketplace.accounts import service as accounts
+from marketplace.caching import cached_json
+from marketplace.catalog import search as catalog_search
+from marketplace.catalog import service
+from marketplace.catalog.models import RoleCreate, SkillDeprecate, SkillPublic
+from marketplace.deps import (
+    CurrentPrincipal,
+    OwnedSkill,
+    ReadSession,
+    SettingsDep,
+    VisibleSkill,
+    WriteSession,
+)
+from marketplace.openapi import problem_responses
+from robeing_sdk.manifest import PriceKind
+
+router = APIRouter(prefix="/v1/skills", tags=["catalog"])
+
+
+class SkillPage(BaseModel):
+    items: list[SkillPublic]
+    next_cursor: str | None
+
+
+@router.get("", response_model=SkillPage, summary="Search and list skills",
+            responses=problem_responses(400, 503))
+def list_skills(
+    request: Request, session: ReadSession, settings: SettingsDep,
+    q: Annotated[str, Query(max_length=catalog_search.MAX_QUERY_CHARS,
+                            description="Words to find in names, summaries, descriptions.")] = "",
+    category: Annotated[str | None, Query(max_length=32)] = None,
+    locale: Annotated[str | None, Query(max_length=8, description="ISO 639-1 code.")] = None,
+    price: PriceKind | None = None,
+    tier: Annotated[str | None, Query(max_length=20, description="Partner tier.")] = None,
+    sdk: Annotated[str | None, Query(max_length=64,
+                                     description="Only skills whose newest release "
+                                                 "supports this SDK version.")] = None,
+    sort: catalog_search.Sort = catalog_search.Sort.RELEVANCE,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: Annotated[int, Query(description="Page size, clamped to 1..100.")] = 20,
+) -> Response:
+    partner_ids = tuple(accounts.partner_ids_with_tier(session, tier)) if tier else None
+    items, next_cursor = catalog_search.search(session, catalog_search.Query(
+        text=q, category=category, locale=locale, price=price.value if price else None,
+        sdk=sdk, partner_ids=partner_ids, sort=sort, cursor=cursor, limit=limit))
+    page = SkillPage(items=[SkillPublic.from_row(s) for s in items], next_cursor=next_cursor)
+    return cached_json(request, page, settings.index_cache_seconds)
+
+
+@router.get("/{name}", response_model=SkillPublic, summary="One skill",
+            responses=problem_responses(404))
+def skill_detail(skill: VisibleSkill, request: Request, settings: SettingsDep) -> Response:
+    return cached_json(request, SkillPublic.from_row(skill), settings.index_cache_seconds)
+
+
+@router.put("/{name}/deprecation", response_model=SkillPublic,
+            summary="Deprecate (or un-deprecate) a skill, naming its successor",
+            responses=problem_responses(400, 401, 403, 404, 503))
+def deprecate_skill(skill: OwnedSkill, data: SkillDeprecate, session: WriteSession,
+                    principal: CurrentPrincipal) -> SkillPublic:
+    service.deprecate(session, skill, data)
+    accounts.touch_token(session, principal)
+    session.commit()
+    return SkillPublic.from_row(skill)
+
+
+@router.post("/{name}/roles", status_code=204, summary="Add an owner or maintainer",
+             responses=problem_responses(401, 403, 404, 503))
+def add_role(skill: OwnedSkill, data: RoleCreate, session: WriteSession,
+             principal: CurrentPrincipal) -> Response:
+    service.require_owner(session, skill, principal)
+    partner = accounts.get_partner(session, data.partner)
+    service.add_role(session, skill, partner.id, data.role)
+    accounts.touch_token(session, principal)
+    session.commit()
+    return Response(status_code=204)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import mimetypes
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
 
+from marketplace.caching import cached
 from marketplace.catalog import service as catalog
 from marketplace.deps import DatabaseDep, ReadSession, SettingsDep, StoreDep
 from marketplace.errors import MarketplaceError, NotAcceptable, NotFound
@@ -26,16 +26,6 @@ def _media_type(request: Request) -> str:
     if media is None:
         raise NotAcceptable(f"Unsupported Accept header; this index serves {_ACCEPTED}.")
     return media
-
-
-def cached(request: Request, body: bytes, media_type: str, max_age: int) -> Response:
-    """A response with a strong ETag and Cache-Control; 304 if the client has it already."""
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {"ETag": etag, "Cache-Control": f"max-age={max_age}, public", "Vary": "Accept"}
-    match = request.headers.get("if-none-match", "")
-    if etag in {tag.strip().removeprefix("W/") for tag in match.split(",")} or match == "*":
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type=media_type, headers=headers)
 
 
 @router.get("/simple/", summary="All skills (PEP 503 / PEP 691)",

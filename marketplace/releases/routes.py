@@ -1,7 +1,96 @@
-"""releases routes."""
+"""Releases API: list releases and files, yank/un-yank, and the compatibility query."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter(tags=["releases"])
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
+
+from marketplace.accounts import service as accounts
+from marketplace.caching import cached_json
+from marketplace.deps import (
+    CurrentPrincipal,
+    OwnedSkill,
+    ReadSession,
+    SettingsDep,
+    VisibleSkill,
+    WriteSession,
+)
+from marketplace.errors import BadRequest
+from marketplace.openapi import problem_responses
+from marketplace.releases import service
+from marketplace.releases.models import FilePublic, ReleasePublic, YankRequest
+
+router = APIRouter(prefix="/v1/skills/{name}", tags=["releases"])
+
+
+class Downloads(BaseModel):
+    skill: str
+    total: int
+    files: dict[str, int]
+
+
+@router.get("/releases", response_model=list[ReleasePublic],
+            summary="Releases, newest first (PEP 440)", responses=problem_responses(404))
+def list_releases(skill: VisibleSkill, session: ReadSession, request: Request,
+                  settings: SettingsDep) -> Response:
+    return cached_json(request, [r.model_dump(mode="json")
+                                 for r in service.public_releases(session, skill)],
+                       settings.index_cache_seconds)
+
+
+@router.get("/releases/{version}", response_model=ReleasePublic, summary="One release",
+            responses=problem_responses(404))
+def release_detail(skill: VisibleSkill, version: str, session: ReadSession,
+                   request: Request, settings: SettingsDep) -> Response:
+    release = service.get_release(session, skill, version)
+    match = [r for r in service.public_releases(session, skill) if r.id == release.id]
+    return cached_json(request, match[0], settings.index_cache_seconds)
+
+
+@router.get("/files", response_model=list[FilePublic], summary="Every file of the skill",
+            responses=problem_responses(404))
+def list_files(skill: VisibleSkill, session: ReadSession, request: Request,
+               settings: SettingsDep) -> Response:
+    files = service.public_files(service.files_of(session, skill))
+    return cached_json(request, [f.model_dump(mode="json") for f in files],
+                       settings.index_cache_seconds)
+
+
+@router.get("/downloads", response_model=Downloads, summary="Download counts",
+            responses=problem_responses(404))
+def downloads(skill: VisibleSkill, session: ReadSession) -> Downloads:
+    files = {f.filename: f.downloads for f, _ in service.files_of(session, skill)}
+    return Downloads(skill=skill.name, total=skill.downloads, files=files)
+
+
+@router.get("/compatible", response_model=ReleasePublic,
+            summary="The newest release that supports an SDK version",
+            responses=problem_responses(400, 404))
+def compatible(skill: VisibleSkill, session: ReadSession, request: Request,
+               settings: SettingsDep,
+               sdk: Annotated[str, Query(max_length=64, description="SDK version.")],
+               pre: Annotated[bool, Query(description="Consider pre-releases.")] = False,
+               ) -> Response:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        Version(sdk)
+    except InvalidVersion:
+        raise BadRequest(f"{sdk!r} is not a valid SDK version.") from None
+    release = service.compatible(session, skill, sdk, pre=pre)
+    match = [r for r in service.public_releases(session, skill) if r.id == release.id]
+    return cached_json(request, match[0], settings.index_cache_seconds)
+
+
+@router.put("/releases/{version}/yank", response_model=ReleasePublic,
+            summary="Yank or un-yank a release (PEP 592)",
+            responses=problem_responses(401, 403, 404, 503))
+def yank(skill: OwnedSkill, version: str, data: YankRequest, session: WriteSession,
+         principal: CurrentPrincipal) -> ReleasePublic:
+    release = service.set_yanked(session, skill, version, data)
+    accounts.touch_token(session, principal)
+    session.commit()
+    match = [r for r in service.public_releases(session, skill) if r.id == release.id]
+    return match[0]

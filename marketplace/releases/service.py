@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from marketplace.accounts.service import Principal, touch_token
 from marketplace.catalog import service as catalog
@@ -177,8 +177,14 @@ def files_of(session: Session, skill: Skill) -> list[tuple[File, Release]]:
     return sorted(rows, key=lambda fr: (version_key(fr[1].version), fr[0].filename))
 
 
+def _fields(row: object, model: type[SQLModel], skip: set[str]) -> dict[str, object]:
+    """Attribute values for ``model``'s fields (works on expired rows, unlike model_dump)."""
+    return {name: getattr(row, name) for name in model.model_fields if name not in skip}
+
+
 def public_files(rows: Iterable[tuple[File, Release]]) -> list[FilePublic]:
-    return [FilePublic(**f.model_dump(exclude={"core_metadata"}), version=r.version,
+    return [FilePublic(**_fields(f, FilePublic, {"version", "url", "yanked", "yanked_reason"}),
+                       version=r.version,
                        url=file_url(f.sha256, f.filename), yanked=r.yanked,
                        yanked_reason=r.yanked_reason) for f, r in rows]
 
@@ -188,7 +194,7 @@ def public_releases(session: Session, skill: Skill) -> list[ReleasePublic]:
     rows = files_of(session, skill)
     for (file, _), public in zip(rows, public_files(rows), strict=True):
         by_release.setdefault(file.release_id, []).append(public)
-    return [ReleasePublic(**r.model_dump(), files=by_release.get(r.id, []))
+    return [ReleasePublic(**_fields(r, ReleasePublic, {"files"}), files=by_release.get(r.id, []))
             for r in releases_of(session, skill)]
 
 

@@ -1,0 +1,166 @@
+"""Catalog search: full text over names, summaries and localized descriptions, filters,
+three sort orders and keyset (cursor) pagination with opaque cursors.
+
+A cursor is base64url JSON of the sort order and the last row's sort key; one that does not
+decode, or was made for another sort order, is a :class:`~marketplace.errors.BadCursor` (400).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Final
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_
+from sqlmodel import Session, col, select
+
+from marketplace.catalog.models import Skill, SkillRole
+from marketplace.errors import BadCursor, BadRequest
+
+MAX_QUERY_CHARS: Final = 200
+MAX_TERMS: Final = 8
+MAX_PAGE: Final = 100
+
+
+class Sort(StrEnum):
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    DOWNLOADS = "downloads"
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    text: str = ""
+    category: str | None = None
+    locale: str | None = None
+    price: str | None = None
+    sdk: str | None = None
+    partner_ids: tuple[Any, ...] | None = None  # from the accounts service (tier filter)
+    sort: Sort = Sort.RELEVANCE
+    cursor: str | None = None
+    limit: int = 20
+
+
+def clamp_limit(limit: int) -> int:
+    return max(1, min(MAX_PAGE, limit))
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _contains(column: Any, term: str) -> ColumnElement[bool]:
+    result: ColumnElement[bool] = column.like(f"%{_escape_like(term)}%", escape="\\")
+    return result
+
+
+def _encode(sort: Sort, key: list[Any]) -> str:
+    raw = json.dumps({"s": sort.value, "k": key}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str, sort: Sort) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(data, dict) or data.get("s") != sort.value:
+            raise ValueError("cursor for another sort order")
+        key = data["k"]
+        if not isinstance(key, list) or len(key) != 2 or not isinstance(key[1], str):
+            raise ValueError("bad key")
+        if not isinstance(key[0], (int, str)) or isinstance(key[0], bool):
+            raise ValueError("bad key")
+        return key
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise BadCursor("Invalid pagination cursor; start again without 'cursor'.") from None
+
+
+def search(session: Session, query: Query) -> tuple[list[Skill], str | None]:
+    """One page of skills and the cursor of the next page (None on the last page)."""
+    text = query.text.strip().lower()
+    if len(text) > MAX_QUERY_CHARS:
+        raise BadRequest(f"The search text is longer than {MAX_QUERY_CHARS} characters.")
+    terms = text.split()[:MAX_TERMS]
+    sdk_version: Version | None = None
+    if query.sdk is not None:
+        try:
+            sdk_version = Version(query.sdk)
+        except InvalidVersion:
+            raise BadRequest(f"{query.sdk!r} is not a valid SDK version.") from None
+    sort = query.sort
+    if sort is Sort.RELEVANCE and not terms:
+        sort = Sort.DOWNLOADS
+    if sort is Sort.RELEVANCE:
+        phrase = " ".join(terms)
+        score: Any = case(
+            (col(Skill.name) == phrase.replace(" ", "-"), 100),
+            (col(Skill.name).like(f"{_escape_like(phrase)}%", escape="\\"), 60),
+            (_contains(col(Skill.name), phrase), 40),
+            (_contains(func.lower(col(Skill.summary)), phrase), 20),
+            else_=10)
+    elif sort is Sort.NEWEST:
+        score = col(Skill.created_at)
+    else:
+        score = col(Skill.downloads)
+    statement = select(Skill, score.label("score"))
+    for term in terms:
+        statement = statement.where(_contains(col(Skill.search_text), term))
+    if query.category:
+        statement = statement.where(_contains(literal(" ") + col(Skill.categories) + " ",
+                                              f" {query.category} "))
+    if query.locale:
+        statement = statement.where(_contains(literal(" ") + col(Skill.locales) + " ",
+                                              f" {query.locale} "))
+    if query.price:
+        statement = statement.where(col(Skill.price_kind) == query.price)
+    if query.partner_ids is not None:
+        owned = select(SkillRole.skill_id).where(col(SkillRole.partner_id).in_(query.partner_ids))
+        statement = statement.where(col(Skill.id).in_(owned))
+    if query.cursor:
+        last_score, last_name = _decode(query.cursor, sort)
+        if sort is Sort.NEWEST:
+            from datetime import datetime
+
+            try:
+                last_score = datetime.fromisoformat(str(last_score))
+            except ValueError:
+                raise BadCursor("Invalid pagination cursor; start again without "
+                                "'cursor'.") from None
+        statement = statement.where(or_(score < last_score,
+                                        and_(score == last_score,
+                                             col(Skill.name) > last_name)))
+    statement = statement.order_by(score.desc(), col(Skill.name))
+    limit = clamp_limit(query.limit)
+    page: list[tuple[Skill, Any]] = []
+    offset = 0
+    batch = limit + 1 if sdk_version is None else max(50, limit * 4)
+    while len(page) <= limit:
+        rows = session.exec(statement.offset(offset).limit(batch)).all()
+        for skill, value in rows:
+            if sdk_version is None or _supports(skill.sdk_specifier, sdk_version):
+                page.append((skill, value))
+        if len(rows) < batch:
+            break
+        offset += batch
+    has_more = len(page) > limit
+    page = page[:limit]
+    next_cursor = None
+    if has_more and page:
+        skill, value = page[-1]
+        key_value = value.isoformat() if sort is Sort.NEWEST else int(value)
+        next_cursor = _encode(sort, [key_value, skill.name])
+    return [skill for skill, _ in page], next_cursor
+
+
+def _supports(specifier: str | None, version: Version) -> bool:
+    if not specifier:
+        return False
+    try:
+        return SpecifierSet(specifier).contains(version, prereleases=True)
+    except InvalidSpecifier:
+        return False
