@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from packaging.version import InvalidVersion, Version
 from sqlalchemy.exc import IntegrityError
@@ -177,7 +177,7 @@ def files_of(session: Session, skill: Skill) -> list[tuple[File, Release]]:
     return sorted(rows, key=lambda fr: (version_key(fr[1].version), fr[0].filename))
 
 
-def _fields(row: object, model: type[SQLModel], skip: set[str]) -> dict[str, object]:
+def _fields(row: object, model: type[SQLModel], skip: set[str]) -> dict[str, Any]:
     """Attribute values for ``model``'s fields (works on expired rows, unlike model_dump)."""
     return {name: getattr(row, name) for name in model.model_fields if name not in skip}
 
