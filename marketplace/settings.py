@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite file.")
     artifact_dir: Path | None = Field(None, description="Default: DATA_DIR/artifacts.")
     max_upload_bytes: int = Field(100 * MIB, ge=1024, description="Largest accepted file.")
+    max_uncompressed_bytes: int = Field(500 * MIB, ge=1024,
+                                        description="Largest total unpacked size of a file.")
+    max_compression_ratio: float = Field(100.0, gt=1, description="Zip bomb guard.")
     max_body_bytes: int = Field(1 * MIB, ge=1024, description="Largest JSON request body.")
     sqlite_busy_timeout_ms: int = Field(10_000, ge=5_000)
     index_cache_seconds: int = Field(60, ge=0, description="Cache-Control max-age of pages.")

@@ -73,7 +73,8 @@ async def _publish(request: Request, principal: CurrentPrincipal, db: DatabaseDe
     filename = content.filename or ""
     with service.received_file(content, settings.data_dir / "tmp",
                                settings.max_upload_bytes) as path:
-        inspected = await run_in_threadpool(service.inspect, path, filename, sha256=sha256,
+        inspected = await run_in_threadpool(service.inspect, path, filename, settings,
+                                            sha256=sha256,
                                             name=name, version=version)
         if filetype is not None and inspected.filetype != filetype:
             raise UploadRejected(f"{filename!r} is not a {filetype} file.")

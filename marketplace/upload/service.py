@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Final
 from starlette.datastructures import UploadFile
 
 from marketplace.errors import PayloadTooLarge, UploadRejected
+from marketplace.settings import Settings
 
 if TYPE_CHECKING:
     from marketplace.distributions import InspectedFile
@@ -46,15 +47,23 @@ def received_file(upload: UploadFile, tmp_dir: Path, max_bytes: int) -> Iterator
         path.unlink(missing_ok=True)
 
 
-def inspect(path: Path, filename: str, *, sha256: str | None, name: str | None,
-            version: str | None) -> InspectedFile:
+def inspect(path: Path, filename: str, settings: Settings, *, sha256: str | None,
+            name: str | None, version: str | None) -> InspectedFile:
     """Validate the distribution; every refusal is one sentence naming the problem."""
-    from marketplace.distributions import DistributionRejected, TooLarge, inspect_distribution
+    from marketplace.distributions import (
+        DistributionRejected,
+        Limits,
+        TooLarge,
+        inspect_distribution,
+    )
 
     if not filename or "/" in filename or "\\" in filename or filename != filename.strip():
         raise UploadRejected(f"Invalid file name {filename!r}.")
     try:
-        return inspect_distribution(path, filename, declared_sha256=sha256,
+        limits = Limits(max_upload_bytes=settings.max_upload_bytes,
+                        max_uncompressed_bytes=settings.max_uncompressed_bytes,
+                        max_compression_ratio=settings.max_compression_ratio)
+        return inspect_distribution(path, filename, limits=limits, declared_sha256=sha256,
                                     declared_name=name, declared_version=version)
     except TooLarge as exc:
         raise PayloadTooLarge(str(exc)) from None
