@@ -24,7 +24,7 @@ class _RobeingGroup(TyperGroup):
 
 
 def build_app() -> typer.Typer:
-    from robeing_sdk.cli import ask, doctor, i18n, new, skills
+    from robeing_sdk.cli import ask, doctor, i18n, install, new, publish, skills
     from robeing_sdk.runtime.plugins import PluginHost
 
     app = typer.Typer(name="robeing", cls=_RobeingGroup, no_args_is_help=True,
@@ -35,6 +35,8 @@ def build_app() -> typer.Typer:
     app.command("ask")(ask.ask)
     app.command("doctor")(doctor.doctor)
     app.add_typer(new.app, name="new")
+    app.command("publish")(publish.publish)
+    install.register(app)  # install, uninstall
     app.add_typer(i18n.app, name="i18n")
     host = PluginHost()
     host.load_host_plugins()
