@@ -1,0 +1,1 @@
+"""Scheduler: one meeting time shown in every participant's time zone, DST included."""
