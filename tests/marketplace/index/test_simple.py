@@ -40,7 +40,7 @@ def test_project_json_shape(client: TestClient, published: Any) -> None:
     assert set(first) >= {"filename", "url", "hashes", "requires-python", "core-metadata",
                           "dist-info-metadata", "yanked", "size", "upload-time"}
     assert first["filename"] == "hello_skill-1.0.0-py3-none-any.whl"
-    assert first["requires-python"] == ">=3.11,<4"
+    assert first["requires-python"] == "<4,>=3.11"
     assert first["yanked"] is False
     assert first["upload-time"].endswith("Z")
     content = client.get(first["url"]).content
@@ -53,7 +53,7 @@ def test_project_html_has_hashes_metadata_and_escaped_requires_python(
     text = client.get("/simple/hello-skill/", headers={"Accept": "text/html"}).text
     assert '<meta name="pypi:repository-version" content="1.1">' in text
     assert "#sha256=" in text
-    assert 'data-requires-python="&gt;=3.11,&lt;4"' in text
+    assert 'data-requires-python="&lt;4,&gt;=3.11"' in text
     assert 'data-core-metadata="sha256=' in text and 'data-dist-info-metadata="sha256=' in text
     assert "data-yanked" not in text
 
