@@ -1,0 +1,1 @@
+"""FAQ: answers common questions about the robeing from a knowledge file per language."""
