@@ -33,7 +33,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 from urllib.parse import parse_qsl
@@ -45,6 +45,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from marketplace.billing.simulator import API_VERSION, StripeAPIError, StripeSimulator
 from marketplace.billing.webhooks import (
@@ -233,29 +234,34 @@ class StripeTestServer:
 
     # -- running ------------------------------------------------------------------------
 
-    @contextmanager
-    def running(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-        """Serve with uvicorn in a thread on a free port; yields the base URL."""
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        bound_port = sock.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", lifespan="off"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
-                                  name="stripe-testserver", daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                sock.close()
-                raise RuntimeError("the Stripe test server did not start")
-            time.sleep(0.01)
-        try:
-            yield f"http://{host}:{bound_port}"
-        finally:
-            server.should_exit = True
-            thread.join(10)
+    def running(self, host: str = "127.0.0.1", port: int = 0) -> AbstractContextManager[str]:
+        """Serve with uvicorn in a thread on a free port; the context gives the base URL."""
+        return serve_in_thread(self.app, host, port)
+
+
+@contextmanager
+def serve_in_thread(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Run any ASGI app with uvicorn in a daemon thread (port 0: a free one) until exit."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    bound_port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
+                              name="asgi-test-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
             sock.close()
+            raise RuntimeError(f"the test server on {host}:{bound_port} did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://{host}:{bound_port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -286,4 +292,5 @@ __all__ = [
     "StripeTestServer",
     "WebhookAttempt",
     "main",
+    "serve_in_thread",
 ]
