@@ -72,20 +72,36 @@ class Program(BaseModel):
         return next((r for r in self.requirements if r.id == requirement_id), None)
 
 
+def _field_path(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """The location without union-member tags (``Money``, ``int``, ``function-after[...]``)."""
+    return tuple(part for part in loc
+                 if isinstance(part, int) or not (part[:1].isupper() or part == "int"
+                                                  or part.startswith("function-")))
+
+
+def _render(path: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
 def _describe(error: ValidationError) -> str:
-    first = error.errors()[0]
-    location = ""
-    for part in first["loc"]:
-        if isinstance(part, int):
-            location += f"[{part}]"
-        elif part[:1].isupper() or part in {"int", "str", "function-after"}:
-            continue  # a union member's tag, not a field
-        else:
-            location += f".{part}" if location else str(part)
-    message = str(first["msg"]).removeprefix("Value error, ").rstrip(".")
-    more = error.error_count() - 1
+    """The first problem as ``field: what is wrong``, counting the other distinct problems.
+
+    An error at a location that encloses another error's location (a union member that did
+    not match, a tuple left too short by its failed item) is a consequence, not a problem.
+    """
+    found: dict[tuple[int | str, ...], str] = {}
+    for item in error.errors():
+        found.setdefault(_field_path(item["loc"]), str(item["msg"]))
+    problems = [(path, msg) for path, msg in found.items()
+                if not any(other[:len(path)] == path and other != path for other in found)]
+    path, msg = problems[0]
+    message = msg.removeprefix("Value error, ").rstrip(".")
+    more = len(problems) - 1
     extra = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-    return f"{location}: {message}{extra}" if location else f"{message}{extra}"
+    return f"{_render(path)}: {message}{extra}" if path else f"{message}{extra}"
 
 
 def parse_program(text: str, source: str = "<string>") -> Program:

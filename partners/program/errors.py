@@ -31,6 +31,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from partners.program.revenue_share import StrategicContract
     from partners.program.tiers import Tier
     from robeing_sdk.models import Money
 
@@ -111,7 +112,7 @@ class ScheduleConflictError(RevenueShareError):
 class ContractError(RevenueShareError):
     """A strategic contract outside the staff's bounds, or given for a non-strategic tier."""
 
-    def __init__(self, message: str, *, contract: object) -> None:
+    def __init__(self, message: str, *, contract: StrategicContract) -> None:
         super().__init__(message)
         self.contract = contract
 

@@ -93,7 +93,7 @@ def test_no_schedule_before_the_first() -> None:
 
 def test_naive_sale_time_is_refused() -> None:
     with pytest.raises(NaiveTimestampError):
-        rate_for(Tier.GOLD, datetime(2026, 3, 1), [schedule(1, V1_START)])  # noqa: DTZ001
+        rate_for(Tier.GOLD, datetime(2026, 3, 1), [schedule(1, V1_START)])
 
 
 @given(offset=st.integers(min_value=-140, max_value=400), certified=st.integers(0, 10_000))

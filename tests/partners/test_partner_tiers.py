@@ -30,4 +30,4 @@ def test_comparison_with_other_types_is_refused() -> None:
     import pytest
 
     with pytest.raises(TypeError):
-        assert Tier.GOLD < 3  # type: ignore[operator]
+        assert Tier.GOLD < 3
