@@ -133,7 +133,7 @@ def test_minor_units_per_currency() -> None:
 @pytest.mark.parametrize("amount", [0, -1, 1.5, True, "100", MAX_AMOUNT + 1, 10**30])
 def test_bad_amounts_are_refused_before_any_call(amount: object) -> None:
     with pytest.raises(ValidationError):
-        PaymentRequest(amount=amount, currency="KRW",  # type: ignore[arg-type]
+        PaymentRequest(amount=amount, currency="KRW",
                        destination_account="acct_1", application_fee=0,
                        idempotency_key="k")
 

@@ -6,6 +6,7 @@ the official ``StripeClient`` and the local Stripe-compatible test server.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -208,3 +209,15 @@ def test_events_are_signed_and_verify(provider_harness: Harness) -> None:
     assert succeeded[0].data_object["metadata"] == {"purchase_id": "pur-1"}
     assert succeeded[0].livemode is False
     assert len({event.id for event in events}) == len(events)
+
+
+def test_racing_workers_pay_a_period_once(provider_harness: Harness) -> None:
+    provider = provider_harness.provider
+    account = provider_harness.account("partner-9")
+    provider.create_payment(_payment(provider_harness, account.id, fee=9_000))
+    request = PayoutRequest(partner_id="partner-9", period="2026-12",
+                            destination_account=account.id, amount=2_000, currency="KRW")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        transfers = list(pool.map(lambda _: provider.create_payout(request), range(16)))
+    assert len({transfer.id for transfer in transfers}) == 1
+    assert provider_harness.simulator.available_balance("krw") == 9_000 - 2_000
