@@ -54,15 +54,34 @@ def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "
     try:
         app = create_app(settings)
         if demo:
-            from marketplace.demo import seed
-
-            seed(settings, Path("plugins"))
+            _seed(settings)
     except Exception as exc:  # noqa: BLE001 - domain errors become one sentence
         _fail_on_domain_errors(exc)
     where = (settings.database_url and "PostgreSQL") or str(settings.data_dir)
     console.print(f"Marketplace on http://{host}:{port}/ (data: {where}); "
                   f"index http://{host}:{port}/simple/", markup=False)
     uvicorn.run(app, host=host, port=port, log_level="info", workers=workers)
+
+
+def _seed(settings: Settings) -> None:
+    from marketplace.demo import seed
+    from robeing_sdk.cli.output import console
+
+    plugins = Path("plugins")
+    if not plugins.is_dir():
+        console.print("No ./plugins folder here; nothing to seed.", markup=False)
+        return
+    with console.status("Building and publishing the skills in ./plugins …"):
+        results = seed(settings, plugins)
+    for result in results:
+        console.print(f"  {result.project} {result.version}: {result.status}", markup=False)
+
+
+def demo(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+         port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+         data_dir: DataDir = None) -> None:
+    """Publish the first-party skills from ./plugins (once), then serve."""
+    serve(host=host, port=port, data_dir=data_dir, demo=True, workers=1)
 
 
 def upgrade(data_dir: DataDir = None) -> None:
@@ -117,6 +136,7 @@ def partner_create(
 def robeing_register_commands(cli: typer.Typer) -> None:
     app = typer.Typer(no_args_is_help=True, help="Run and operate the skill marketplace.")
     app.command("serve")(serve)
+    app.command("demo")(demo)
     app.command("upgrade")(upgrade)
     app.add_typer(partner_app, name="partner")
     cli.add_typer(app, name="marketplace")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StringConstraints
 from sqlmodel import Field, SQLModel
 
 from marketplace.db import UTCDateTime, utcnow
@@ -14,8 +15,8 @@ PARTNER_TIERS = ("community", "certified", "gold", "strategic")
 
 
 class PartnerBase(SQLModel):
-    name: str = Field(min_length=1, max_length=100, regex=r"^[A-Za-z0-9][A-Za-z0-9 ._\-]*$")
-    email: str = Field(max_length=254, regex=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    name: str = Field(min_length=1, max_length=100)
+    email: str = Field(max_length=254)
 
 
 class Partner(PartnerBase, table=True):
@@ -31,6 +32,11 @@ class PartnerCreate(PartnerBase):
     """What an operator gives; the tier is set by the partner program, never by the caller."""
 
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100,
+                                           pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._\-]*$")]
+    email: Annotated[str, StringConstraints(max_length=254,
+                                            pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 
 
 class PartnerPublic(PartnerBase):

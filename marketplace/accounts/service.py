@@ -35,7 +35,7 @@ class Principal:
 
     partner_id: uuid.UUID
     partner_name: str
-    token_id: uuid.UUID
+    token_id: uuid.UUID | None  # None for operator actions on the command line
     scope: str | None  # a normalized skill name, or None for every skill of the partner
 
 
@@ -48,7 +48,8 @@ def create_partner(session: Session, data: PartnerCreate) -> Partner:
     try:
         data = PartnerCreate.model_validate(data.model_dump())
     except ValidationError as exc:
-        raise BadRequest(f"Invalid partner: {exc.errors()[0]['msg']}.") from None
+        field = str(exc.errors()[0]["loc"][0])
+        raise BadRequest(f"Invalid partner {field}: {getattr(data, field, '')!r}.") from None
     if session.exec(select(Partner).where(Partner.name == data.name)).first() is not None:
         raise Conflict(f"A partner named {data.name!r} already exists.")
     partner = Partner(name=data.name, email=data.email)
@@ -117,7 +118,7 @@ def revoke_token(session: Session, partner_id: uuid.UUID, token_id: uuid.UUID) -
 
 def touch_token(session: Session, principal: Principal) -> None:
     """Record that the principal's token was used just now."""
-    token = session.get(ApiToken, principal.token_id)
+    token = session.get(ApiToken, principal.token_id) if principal.token_id else None
     if token is not None:
         token.last_used_at = utcnow()
         session.add(token)
@@ -125,3 +126,14 @@ def touch_token(session: Session, principal: Principal) -> None:
 
 def partner_ids_with_tier(session: Session, tier: str) -> list[uuid.UUID]:
     return list(session.exec(select(Partner.id).where(Partner.tier == tier)).all())
+
+
+def ensure_partner(session: Session, name: str, email: str) -> Partner:
+    """The partner with this name, created if missing (for seeds and operators)."""
+    existing = session.exec(select(Partner).where(Partner.name == name)).first()
+    return existing or create_partner(session, PartnerCreate(name=name, email=email))
+
+
+def operator_principal(partner: Partner) -> Principal:
+    """Act as a partner from the command line (no token involved)."""
+    return Principal(partner.id, partner.name, None, None)
