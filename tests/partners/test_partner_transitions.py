@@ -6,6 +6,8 @@ import uuid
 from datetime import datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from partners import (
@@ -335,3 +337,41 @@ def test_state_round_trips_through_json(certified_ready: PartnerState, admin: Ac
                                         staff: Actor, program: Program) -> None:
     state = promote(certified_ready, admin, staff, program)
     assert PartnerState.model_validate_json(state.model_dump_json()) == state
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(st.sampled_from(["promote", "demote", "withdraw"]),
+                                st.integers(min_value=0, max_value=100),
+                                st.integers(min_value=0, max_value=60)), max_size=8))
+def test_appending_never_changes_the_past(certified_ready: PartnerState, admin: Actor,
+                                          staff: Actor, program: Program,
+                                          steps: list[tuple[str, int, int]]) -> None:
+    """Whatever happens next, the tier at any moment before it stays what it was."""
+    state, now = certified_ready, T0
+    for action, gap_days, delay_days in steps:
+        now += timedelta(days=gap_days, hours=1)
+        probes = [T0 + (now - T0) * k / 10 for k in range(11)]
+        before = [state.tier_at(t) for t in probes]
+        try:
+            if action == "promote":
+                state = request_promotion(state, to_tier=Tier.CERTIFIED, by=admin, at=now,
+                                          reason="r", program=program)
+                state = approve_promotion(state, by=staff, at=now, reason="r", program=program,
+                                          effective_at=now + timedelta(days=delay_days))
+            elif action == "demote":
+                state = give_demotion_notice(state, to_tier=Tier.REGISTERED, by=staff, at=now,
+                                             reason="r", program=program,
+                                             notice=timedelta(days=30 + delay_days))
+            else:
+                state = withdraw_demotion_notice(state, by=staff, at=now, reason="r")
+        except TransitionError:
+            continue
+        assert [state.tier_at(t) for t in probes[:-1]] == before[:-1]
+
+
+def test_applied_rate_names_its_contract() -> None:
+    from partners import AppliedRate, RateSource
+
+    with pytest.raises(ValidationError, match="contract reference"):
+        AppliedRate(tier=Tier.STRATEGIC, partner_share_bps=6000, platform_fee_bps=4000,
+                    source=RateSource.CONTRACT, schedule_version=1, sale_time=T0)
