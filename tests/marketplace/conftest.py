@@ -226,3 +226,7 @@ def upload_file(client: TestClient) -> Uploader:
 def upload_with() -> Callable[..., httpx.Response]:
     """``upload(client, partner, path, ...)`` for tests that make their own clients."""
     return upload
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "e2e: starts a real server and runs twine and pip")
