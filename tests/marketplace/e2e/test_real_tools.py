@@ -71,8 +71,9 @@ def test_twine_upload_pip_install_and_yank(live_url: str, make_partner: Any, whe
                                            tmp_path: Path) -> None:
     partner = make_partner()
     files = [str(wheels(version="1.0.0")), str(wheels(version="1.1.0"))]
-    twine = [sys.executable, "-m", "twine", "upload", "--non-interactive", "--disable-progress-bar",
-             "--repository-url", f"{live_url}/legacy/", "-u", "__token__", "-p", partner.token]
+    twine = [sys.executable, "-m", "twine", "upload", "--non-interactive",
+             "--disable-progress-bar", "--repository-url", f"{live_url}/legacy/",
+             "-u", "__token__", "-p", partner.token]
     run(*twine, *files)
     run(*twine, *files)  # identical re-upload: harmless
     assert pip_install(live_url, tmp_path / "t1", "hello-skill") == "1.1.0"
@@ -104,6 +105,6 @@ def test_robeing_publish_install_uninstall(live_url: str, make_partner: Any, whe
     version = run(python, "-c", "import importlib.metadata as m; print(m.version('hello-skill'))")
     assert version.stdout.strip() == "0.5.0"
     run(python, "-c", cli, "uninstall", "hello-skill", env=env)
-    gone = subprocess.run([python, "-c", "import importlib.metadata as m; m.version('hello-skill')"],
-                          capture_output=True, check=False)
+    probe = "import importlib.metadata as m; m.version('hello-skill')"
+    gone = subprocess.run([python, "-c", probe], capture_output=True, check=False)
     assert gone.returncode != 0
