@@ -38,7 +38,9 @@ def escape(name: str) -> str:
 
 
 def package_name(name: str) -> str:
-    return escape(name)
+    """An importable package name for the project (``1st-skill`` → ``_1st_skill``)."""
+    escaped = escape(name)
+    return f"_{escaped}" if escaped[0].isdigit() else escaped
 
 
 def wheel_filename(name: str = "demo-skill", version: str = "1.0.0") -> str:
