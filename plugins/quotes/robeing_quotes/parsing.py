@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -83,8 +84,9 @@ _WORDS: Final[dict[str, str]] = {
 }
 
 
-def _alternation(words: object) -> str:
-    items = sorted(words, key=len, reverse=True)  # type: ignore[call-overload]
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation, longest first; ASCII words must not run into more letters."""
+    items = sorted(words, key=len, reverse=True)
     return "|".join(re.escape(w) + (r"(?![a-z])" if w.isascii() and w[-1].isalpha() else "")
                     for w in items)
 

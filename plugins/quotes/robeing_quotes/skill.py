@@ -13,9 +13,12 @@ from robeing_sdk import Message, Reply, SkillContext, hookimpl
 
 def quantity_text(context: SkillContext, line: Line) -> str:
     """``3 hours``, ``3시간``, ``2,5 horas``: the number in the locale, the unit by plural rules."""
-    qty = context.format_number(line.quantity)
+    whole = line.quantity == line.quantity.to_integral_value()
+    # SkillContext.format_number is typed for int | float; quantities have a few decimals
+    # at most (≤ 1,000,000), so the float shown is the number typed.
+    qty = context.format_number(int(line.quantity) if whole else float(line.quantity))
     # gettext picks plural forms by integers; 1.5 hours is plural, like 2.
-    n = int(line.quantity) if line.quantity == line.quantity.to_integral_value() else 2
+    n = int(line.quantity) if whole else 2
     if line.unit is Unit.HOUR:
         return context.ngettext("{qty} hour", "{qty} hours", n, qty=qty)
     if line.unit is Unit.DAY:

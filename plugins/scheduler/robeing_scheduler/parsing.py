@@ -101,8 +101,14 @@ def _weekday_table() -> dict[str, int]:
     return table
 
 
+MIN_YEAR: Final = 1900
+MAX_YEAR: Final = 2200  # time zone rules are guesses that far out; datetime ends at 9999
+
+
 def _make_date(year: int, month: int, day: int) -> date:
     try:
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise ValueError(year)
         return date(year, month, day)
     except ValueError:
         raise ScheduleParseError(Problem.INVALID_DATE, year=year, month=month,

@@ -59,7 +59,8 @@ def test_leap_day_without_a_year_is_the_next_leap_year():
     assert parse_day("2월 29일", TODAY)[0] == date(2028, 2, 29)
 
 
-@pytest.mark.parametrize("text", ["2026-02-30", "Feb 30", "4월 31일", "31 de abril"])
+@pytest.mark.parametrize("text", ["2026-02-30", "Feb 30", "4월 31일", "31 de abril",
+                                  "0001-01-01", "9999-12-31"])
 def test_impossible_dates(text):
     with pytest.raises(ScheduleParseError) as caught:
         parse_day(text, TODAY)
