@@ -26,6 +26,7 @@ class Problem(StrEnum):
     NO_TIME = "no_time"
     INVALID_TIME = "invalid_time"
     INVALID_DATE = "invalid_date"
+    YEAR_OUT_OF_RANGE = "year_out_of_range"
     NO_PLACES = "no_places"
 
 
@@ -58,6 +59,8 @@ _RELATIVE: Final[tuple[tuple[str, int], ...]] = (
 # "de la mañana" is "in the morning", not "tomorrow".
 _MORNING_ES: Final = re.compile(r"\b(?:de|por)\s+la\s+ma[ñn]ana\b")
 _ISO: Final = re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b")
+_SLASH_DATE: Final = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])")
+_DAY_FIRST: Final = frozenset({"es"})  # 31/12 in Spanish; 12/31 in English, Korean ...
 _CJK_DATE: Final = re.compile(
     r"(?:(\d{4})\s*[년年]\s*)?(\d{1,2})\s*[월月]\s*(\d{1,2})\s*[일日号號]")
 _WEEKDAYS_CJK: Final[dict[str, int]] = {
@@ -106,9 +109,9 @@ MAX_YEAR: Final = 2200  # time zone rules are guesses that far out; datetime end
 
 
 def _make_date(year: int, month: int, day: int) -> date:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ScheduleParseError(Problem.YEAR_OUT_OF_RANGE, low=MIN_YEAR, high=MAX_YEAR)
     try:
-        if not MIN_YEAR <= year <= MAX_YEAR:
-            raise ValueError(year)
         return date(year, month, day)
     except ValueError:
         raise ScheduleParseError(Problem.INVALID_DATE, year=year, month=month,
@@ -132,12 +135,22 @@ def _with_year(month: int, day: int, today: date) -> date:
     return candidate if candidate >= today else _make_date(today.year + 1, month, day)
 
 
-def parse_day(text: str, today: date) -> tuple[date | None, int | None, str]:
+def parse_day(text: str, today: date,
+              language: str = "en") -> tuple[date | None, int | None, str]:
     """(a fixed date, or an offset from today, or neither) and the text without it."""
     folded = _fold(text)
     if match := _ISO.search(folded):
         year, month, day = (int(g) for g in match.groups())
         return _make_date(year, month, day), None, _cut(text, match)
+    if match := _SLASH_DATE.search(folded):
+        first, second = int(match.group(1)), int(match.group(2))
+        month, day = (second, first) if language in _DAY_FIRST else (first, second)
+        if month > 12 >= day:  # 31/12 written by an English speaker is still clear
+            month, day = day, month
+        found = (_make_date(int(match.group(3)), month, day) if match.group(3)
+                 else _with_year(month, day, today) if 1 <= month <= 12
+                 else _make_date(today.year, month, day))
+        return found, None, _cut(text, match)
     if match := _CJK_DATE.search(folded):
         year_text, month_text, day_text = match.groups()
         month, day = int(month_text), int(day_text)
@@ -253,7 +266,8 @@ def parse_time(text: str) -> time:
     raise ScheduleParseError(Problem.NO_TIME)
 
 
-def parse_meeting(text: str, now: datetime, home_zone: str) -> MeetingRequest:
+def parse_meeting(text: str, now: datetime, home_zone: str,
+                  language: str = "en") -> MeetingRequest:
     """Everything but the time zone maths.
 
     ``now`` (aware) resolves "tomorrow" and dates without a year, in the first zone named.
@@ -269,7 +283,7 @@ def parse_meeting(text: str, now: datetime, home_zone: str) -> MeetingRequest:
     for place in places:
         blanked = blanked[:place.start] + " " * (place.end - place.start) + blanked[place.end:]
     today = now.astimezone(ZoneInfo(zones[0] if zones else home_zone)).date()
-    day, offset, rest = parse_day(blanked, today)
+    day, offset, rest = parse_day(blanked, today, language)
     at: time | None
     try:
         at = parse_time(rest)

@@ -94,6 +94,9 @@ def parse_problem(context: SkillContext, error: ScheduleParseError) -> str:
         return context.gettext("{month}/{day} is not a date in {year}.",
                                month=error.details["month"], day=error.details["day"],
                                year=error.details["year"])
+    if error.problem is Problem.YEAR_OUT_OF_RANGE:
+        return context.gettext("I can plan meetings between the years {low} and {high}.",
+                               low=error.details["low"], high=error.details["high"])
     if error.problem is Problem.NO_PLACES:
         return context.gettext("Which cities should I compare? For example: "
                                "“meeting tomorrow 3pm Seoul with New York”.")
@@ -114,7 +117,8 @@ def gap_problem(context: SkillContext, error: NonexistentTime) -> str:
 @hookimpl
 def robeing_handle_message(message: Message, context: SkillContext) -> Reply:
     try:
-        request = parse_meeting(message.text, message.received_at, context.profile.timezone)
+        request = parse_meeting(message.text, message.received_at, context.profile.timezone,
+                                message.language)
         source, others = request.zones[0], list(request.zones[1:])
         meeting = (convert(request.day, request.at, source, others) if request.at is not None
                    else convert_now(message.received_at, source, others))

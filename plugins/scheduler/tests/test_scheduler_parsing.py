@@ -55,12 +55,27 @@ def test_parse_day(text, day, offset):
     assert (found_day, found_offset) == (day, offset)
 
 
+@pytest.mark.parametrize("text", ["0001-01-01", "9999-12-31", "1899年1月1日"])
+def test_years_out_of_range(text):
+    with pytest.raises(ScheduleParseError) as caught:
+        parse_day(text, TODAY)
+    assert caught.value.problem is Problem.YEAR_OUT_OF_RANGE
+
+
+@pytest.mark.parametrize(("text", "language", "day"), [
+    ("3/10", "en", date(2027, 3, 10)), ("10/3", "es", date(2027, 3, 10)),
+    ("12/31/2026", "en", date(2026, 12, 31)), ("31/12/2026", "es", date(2026, 12, 31)),
+    ("31/12", "en", date(2026, 12, 31)),  # no month 31: read day first
+])
+def test_slash_dates_follow_the_language(text, language, day):
+    assert parse_day(text, TODAY, language)[0] == day
+
+
 def test_leap_day_without_a_year_is_the_next_leap_year():
     assert parse_day("2월 29일", TODAY)[0] == date(2028, 2, 29)
 
 
-@pytest.mark.parametrize("text", ["2026-02-30", "Feb 30", "4월 31일", "31 de abril",
-                                  "0001-01-01", "9999-12-31"])
+@pytest.mark.parametrize("text", ["2026-02-30", "Feb 30", "4월 31일", "31 de abril"])
 def test_impossible_dates(text):
     with pytest.raises(ScheduleParseError) as caught:
         parse_day(text, TODAY)

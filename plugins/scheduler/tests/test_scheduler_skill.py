@@ -90,6 +90,10 @@ def test_one_place_is_compared_with_the_owners_time_zone(skill_runtime):
     ("meeting 25:00 Seoul NY", "en",
      "25:00 is not a time of day. Use, for example, “3pm” or “15:00”."),
     ("2월 30일 오후 3시 서울 뉴욕", "ko", "2026년에는 2월 30일이 없어요."),
+    ("reunión el 31/12/9999 a las 23:00 Madrid y Tokio", "es",
+     "Solo puedo planificar reuniones entre los años 1900 y 2200."),
+    ("meeting 9999-12-31 11pm New York with Seoul", "en",
+     "I can plan meetings between the years 1900 and 2200."),
     ("会議 東京 ロンドン", "ja", "会議は何時にしますか？例：「明日 午後3時 東京とロンドンで会議」"),
     ("开会 下午3点", "zh", "要比较哪些城市？例如：“明天下午3点 北京 和 纽约 开会”。"),
 ])
