@@ -16,7 +16,7 @@ MULTIPLIERS: Final[dict[str, int]] = {
 MULTIPLIER: Final = r"(?:[kK](?![a-zA-Z])|천|千|만|万|萬|억|億|亿)"
 
 
-def parse_number(text: str, decimal_symbol: str = ".") -> Decimal:
+def parse_number(text: str, decimal_symbol: str = ".", *, whole: bool = False) -> Decimal:
     """Interpret separators as people type them, preferring the locale's decimal symbol.
 
     * both ``,`` and ``.`` appear: the last one is the decimal separator (``1.234,56``);
@@ -24,6 +24,9 @@ def parse_number(text: str, decimal_symbol: str = ".") -> Decimal:
     * it appears once and is the locale's decimal symbol: decimal (``2.5`` in en, ``2,5`` in es);
     * it appears once, otherwise: grouping when exactly three digits follow (``50,000`` in
       en, ``1.500`` in es), else decimal (``40,5`` in en).
+
+    ``whole``: the amount is in a currency without minor units (KRW, JPY), so a separator
+    before exactly three digits groups thousands whatever the locale (``50,000`` in es).
     """
     cleaned = text.strip().replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
     if not re.fullmatch(NUMBER, cleaned):
@@ -36,7 +39,7 @@ def parse_number(text: str, decimal_symbol: str = ".") -> Decimal:
     elif commas or dots:
         sep = "," if commas else "."
         head, _, tail = cleaned.rpartition(sep)
-        if cleaned.count(sep) > 1 or (sep != decimal_symbol and len(tail) == 3):
+        if cleaned.count(sep) > 1 or ((whole or sep != decimal_symbol) and len(tail) == 3):
             normalized = cleaned.replace(sep, "")
         else:
             normalized = f"{head}.{tail}"

@@ -16,7 +16,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Final
 
-from babel.numbers import get_decimal_symbol
+from babel.numbers import get_currency_precision, get_decimal_symbol
 
 from robeing_quotes.amounts import MULTIPLIER, NUMBER, apply_multiplier, parse_number
 
@@ -133,7 +133,8 @@ _PER: Final = re.compile(
     re.IGNORECASE,
 )
 
-_VAT_WORD: Final = r"(?:vat|v\.a\.t\.|iva|부가가치세|부가세|消費税|税込み?|増値税|增值税|含税)"
+# Latin words only as whole words: "renovation" and "festival" ask for no VAT.
+_VAT_WORD: Final = r"(?:\bvat\b|\bv\.a\.t\.|\biva\b|부가가치세|부가세|消費税|税込み?|增值税|含税)"
 _NO_VAT: Final = re.compile(
     r"(?:without|no|excluding|excl\.?|ex\.?)\s*(?:vat|iva)\b|vat\s*(?:excluded|not included)"
     r"|부가세\s*(?:제외|없이|미포함)|税抜き?|税別|消費税なし|不含税|不含增值税"
@@ -186,7 +187,7 @@ def _vat(text: str, decimal: str) -> tuple[bool, Decimal | None, str]:
 
 def _currency_of(match: re.Match[str], language: str) -> str:
     marker = (match.group("pre") or match.group("post") or "").casefold()
-    if not marker:  # "$50 USD": the word after a symbol wins only when there is no symbol
+    if not marker:  # cannot happen: the pattern needs a symbol before or a word after
         return ""
     code = _WORDS[marker] if marker in _WORDS else _SYMBOLS[marker]
     if marker == "¥" and language == "zh":
@@ -253,7 +254,9 @@ def _parse_segment(segment: str, language: str, decimal: str) -> tuple[LineReque
             rest = rest[:bare.start()] + " " + rest[bare.end():]
         else:
             quantity, unit = Decimal(1), hint or Unit.FLAT
-    unit_price = apply_multiplier(parse_number(number, decimal), multiplier)
+    code = currency or DEFAULT_CURRENCY.get(language, "USD")
+    whole = get_currency_precision(code) == 0
+    unit_price = apply_multiplier(parse_number(number, decimal, whole=whole), multiplier)
     price_text = (price.group(0) if price else number).strip()
     description = _description(rest)
     description = description[:1].upper() + description[1:]

@@ -32,6 +32,15 @@ def test_parse_number_refuses_non_numbers(text):
         parse_number(text)
 
 
+def test_won_and_yen_amounts_group_thousands_in_every_locale():
+    assert parse_number("50,000", ",", whole=True) == 50_000
+    assert parse_number("1.500", ".", whole=True) == 1_500
+    assert parse_quote("presupuesto 3 horas a 50,000 KRW por hora", "es").lines[0].unit_price \
+        == 50_000
+    assert parse_quote("presupuesto 3 horas a 40,500 € por hora", "es").lines[0].unit_price \
+        == Decimal("40.5")
+
+
 def test_multipliers():
     assert apply_multiplier(Decimal(5), "만") == 50_000
     assert apply_multiplier(Decimal(3), "万") == 30_000
@@ -99,6 +108,8 @@ def test_several_lines_and_vat_with_a_rate():
     ("presupuesto 3 horas a 40 € la hora con IVA 10%", "es", True, Decimal(10)),
     ("presupuesto 3 horas a 40 € la hora sin IVA", "es", False, None),
     ("quote 3 hours at $40 per hour without VAT", "en", False, None),
+    ("quote 3 days of renovation at $400 a day", "en", False, None),
+    ("presupuesto 3 días de festival a 400 € por día", "es", False, None),
 ])
 def test_vat_requests(text, language, vat, rate):
     request = parse_quote(text, language)
