@@ -5,7 +5,10 @@ transaction inserts the skill (on first upload), the release and the file row. A
 between leaves at most an unreferenced blob that the retry overwrites and
 :func:`sweep_orphans` removes. Concurrent uploads of the same file meet at the unique file
 name: the loser's transaction fails, is retried once, and then sees the winner's row
-(identical bytes: a no-op; other bytes: "File already exists").
+(identical bytes: a no-op; other bytes: "File already exists"). A refused contender removes
+the blob it wrote if no row points at it; that clean-up and the recording transaction hold
+the same per-digest lock (an advisory lock on PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
+serializes every writer), and the recording transaction re-stores a blob found missing.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from packaging.version import InvalidVersion, Version
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
@@ -27,7 +31,7 @@ from marketplace.accounts.service import Principal, touch_token
 from marketplace.catalog import service as catalog
 from marketplace.catalog.models import Skill
 from marketplace.db import Database
-from marketplace.errors import Conflict, FileExists, NotFound
+from marketplace.errors import Conflict, FileExists, MarketplaceError, NotFound
 from marketplace.releases.models import (
     DeletedFilename,
     File,
@@ -70,17 +74,38 @@ def publish(db: Database, store: ArtifactStore, principal: Principal,
         outcome = _check(session, principal, inspected)
     if outcome is not None:
         return outcome
+    existed = store.exists(inspected.sha256)
     store.put(inspected.sha256, source)
-    for attempt in range(3):
-        try:
-            with db.write() as session:
-                outcome = _record(session, principal, inspected)
-                session.commit()
-                return outcome
-        except IntegrityError:
-            if attempt == 2:
-                raise Conflict("A concurrent upload changed this skill; retry.") from None
+    try:
+        for attempt in range(3):
+            try:
+                with db.write() as session:
+                    outcome = _record(session, store, principal, inspected, source)
+                    session.commit()
+                    return outcome
+            except IntegrityError:
+                if attempt == 2:
+                    raise Conflict("A concurrent upload changed this skill; retry.") from None
+    except MarketplaceError:
+        if not existed:  # refused after all (a concurrent upload won): leave nothing behind
+            _discard_unreferenced(db, store, inspected.sha256)
+        raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _lock_digest(session: Session, sha256: str) -> None:
+    """Serialize writers of one digest (SQLite's BEGIN IMMEDIATE already serializes all)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                        {"key": int(sha256[:15], 16)})
+
+
+def _discard_unreferenced(db: Database, store: ArtifactStore, sha256: str) -> None:
+    with db.write() as session:
+        _lock_digest(session, sha256)
+        if session.exec(select(File.id).where(File.sha256 == sha256)).first() is None:
+            store.delete(sha256)
+        session.commit()
 
 
 def _check(session: Session, principal: Principal,
@@ -110,10 +135,14 @@ def _check(session: Session, principal: Principal,
     return None
 
 
-def _record(session: Session, principal: Principal, inspected: InspectedFile) -> PublishOutcome:
+def _record(session: Session, store: ArtifactStore, principal: Principal,
+            inspected: InspectedFile, source: Path) -> PublishOutcome:
     outcome = _check(session, principal, inspected)
     if outcome is not None:
         return outcome
+    _lock_digest(session, inspected.sha256)
+    if not store.exists(inspected.sha256):  # removed by a refused contender's clean-up
+        store.put(inspected.sha256, source)
     touch_token(session, principal)
     skill = catalog.find_skill(session, inspected.name)
     if skill is None:

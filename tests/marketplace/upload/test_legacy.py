@@ -248,3 +248,38 @@ def test_concurrent_uploads_of_the_same_new_file(app: Any, make_partner: Any, wh
     assert sorted(results) == [200, 200, 200, 200]
     assert count_files(db) == 1
     assert len(stored(app)) == 1
+
+
+def test_concurrent_uploads_of_different_bytes_one_wins(app: Any, make_partner: Any,
+                                                        wheels: Any, db: Database,
+                                                        upload_with: Any) -> None:
+    """Same file name, different bytes, at once: one 200, the others "File already exists"."""
+    partner = make_partner()
+    contenders = [wheels(summary=f"variant {i}") for i in range(3)]
+    barrier = threading.Barrier(len(contenders))
+    results: list[tuple[int, str]] = []
+
+    def worker(path: Path) -> None:
+        with TestClient(app) as own_client:
+            barrier.wait()
+            response = upload_with(own_client, partner, path)
+            results.append((response.status_code, response.text))
+
+    threads = [threading.Thread(target=worker, args=(path,)) for path in contenders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    codes = sorted(code for code, _ in results)
+    assert codes == [200, 400, 400], results
+    assert all("File already exists" in body for code, body in results if code == 400)
+    assert count_files(db) == 1
+    assert len(stored(app)) == 1  # losers were refused before their bytes were stored
+
+
+def test_confusable_name_is_flagged(client: TestClient, make_partner: Any, wheels: Any,
+                                    upload_file: Any) -> None:
+    assert upload_file(make_partner("a"), wheels("toasting")).status_code == 200
+    assert upload_file(make_partner("b"), wheels("t0asting")).status_code == 200
+    assert client.get("/v1/skills/toasting").json()["flagged_confusable"] is False
+    assert client.get("/v1/skills/t0asting").json()["flagged_confusable"] is True
