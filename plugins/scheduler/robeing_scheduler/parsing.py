@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -85,6 +86,7 @@ def _fold(text: str) -> str:
     return "".join(_fold_char(c) for c in text)
 
 
+@lru_cache(maxsize=1)
 def _month_table() -> dict[str, int]:
     table: dict[str, int] = {}
     for language in ("en", "es"):
@@ -96,6 +98,7 @@ def _month_table() -> dict[str, int]:
     return table
 
 
+@lru_cache(maxsize=1)
 def _weekday_table() -> dict[str, int]:
     table: dict[str, int] = {}
     for language in ("en", "es"):
@@ -106,6 +109,16 @@ def _weekday_table() -> dict[str, int]:
 
 MIN_YEAR: Final = 1900
 MAX_YEAR: Final = 2200  # time zone rules are guesses that far out; datetime ends at 9999
+
+
+@lru_cache(maxsize=1)
+def _word_date() -> re.Pattern[str]:
+    """``March 10``, ``Mar 10th, 2027``, ``10 de marzo de 2027`` (English and Spanish names)."""
+    names = "|".join(sorted((re.escape(m) for m in _month_table()), key=len, reverse=True))
+    return re.compile(
+        rf"\b(?:(?P<m1>{names})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?"
+        rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:de\s+)?(?P<m2>{names})\b)"
+        rf"(?:,?\s+(?:de\s+)?(?P<y>\d{{4}}))?")
 
 
 def _make_date(year: int, month: int, day: int) -> date:
@@ -159,12 +172,7 @@ def parse_day(text: str, today: date,
                  else _make_date(today.year, month, day))
         return found, None, _cut(text, match)
     months = _month_table()
-    month_names = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
-    word_date = re.compile(
-        rf"\b(?:(?P<m1>{month_names})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?"
-        rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:de\s+)?(?P<m2>{month_names})\b)"
-        rf"(?:,?\s+(?:de\s+)?(?P<y>\d{{4}}))?")
-    if match := word_date.search(folded):
+    if match := _word_date().search(folded):
         month = months[(match.group("m1") or match.group("m2")).rstrip(".")]
         day = int(match.group("d1") or match.group("d2"))
         found = (_make_date(int(match.group("y")), month, day) if match.group("y")
