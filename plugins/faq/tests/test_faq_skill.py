@@ -64,3 +64,9 @@ def test_an_unknown_question_lists_what_it_knows(ask):
 def test_routing_picks_faq(skill_runtime, text):
     decision = skill_runtime.router.route(text)
     assert decision.skill == "faq", decision.scores
+
+
+def test_it_never_calls_the_llm(ask, fake_llm):
+    assert ask("do I need an API key?").ok
+    assert ask("¿qué tiempo hace?", locale="es").ok
+    assert fake_llm.prompts == []  # an unscripted FakeLLM would have raised if asked

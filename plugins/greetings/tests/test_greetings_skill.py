@@ -118,3 +118,9 @@ def test_routing_picks_greetings(skill_runtime, text):
 def test_the_reply_is_deterministic_with_the_offline_llm(ask):
     first, second = ask("thank you", locale="en"), ask("thank you", locale="en")
     assert first.reply.text == second.reply.text
+
+
+def test_it_never_calls_the_llm(ask, fake_llm):
+    for text, locale in [("hello", "en"), ("감사합니다", "ko"), ("何ができますか", "ja")]:
+        assert ask(text, locale=locale).ok
+    assert fake_llm.prompts == []  # an unscripted FakeLLM would have raised if asked

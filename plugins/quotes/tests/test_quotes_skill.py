@@ -109,3 +109,9 @@ def test_impossible_requests_get_a_clear_answer(ask, text, locale, expected):
 def test_routing_picks_quotes(skill_runtime, text):
     decision = skill_runtime.router.route(text)
     assert decision.skill == "quotes", decision.scores
+
+
+def test_it_never_calls_the_llm(ask, fake_llm):
+    assert ask("quote 3 hours of design at 50,000 KRW per hour").ok
+    assert ask("견적 로고 50.5원", locale="ko").ok
+    assert fake_llm.prompts == []  # an unscripted FakeLLM would have raised if asked

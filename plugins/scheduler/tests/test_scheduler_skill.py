@@ -143,3 +143,9 @@ def test_ask_fixture_and_offline_determinism(ask):
 def test_routing_picks_scheduler(skill_runtime, text):
     decision = skill_runtime.router.route(text)
     assert decision.skill == "scheduler", decision.scores
+
+
+def test_it_never_calls_the_llm(ask, fake_llm):
+    assert ask("meeting tomorrow 3pm Seoul with New York").ok
+    assert ask("meeting 25:00 Seoul NY").ok
+    assert fake_llm.prompts == []  # an unscripted FakeLLM would have raised if asked
