@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,6 +24,8 @@ from robeing_sdk.models import Money, RobeingProfile
 class SkillContext:
     """Handed to :func:`robeing_handle_message` with every message.
 
+    ``skills`` maps the name of every usable skill of this robeing to its manifest.
+
     Texts: ``context.gettext("Hello")`` (alias ``context._``) and ``ngettext`` read the
     skill's own catalogs in the message's locale chain; ``render_prompt`` renders a
     language-specific prompt template. Values: ``format_money``, ``format_datetime`` (in the
@@ -30,11 +34,11 @@ class SkillContext:
     """
 
     __slots__ = ("_prompts", "_translations", "folder", "llm", "locale", "locale_chain",
-                 "manifest", "profile", "skill")
+                 "manifest", "profile", "skill", "skills")
 
     def __init__(self, *, skill: str, manifest: SkillManifest, profile: RobeingProfile,
                  locale: str, locale_chain: tuple[str, ...], llm: LLMProvider,
-                 folder: Path | None) -> None:
+                 folder: Path | None, skills: Mapping[str, SkillManifest] | None = None) -> None:
         self.skill = skill
         self.manifest = manifest
         self.profile = profile
@@ -42,6 +46,8 @@ class SkillContext:
         self.locale_chain = locale_chain
         self.llm = llm
         self.folder = folder
+        self.skills: Mapping[str, SkillManifest] = skills or {}
+        """The manifests of every usable skill of this robeing, by name (read-only)."""
         self._translations: NullTranslations | None = None
         self._prompts: PromptTemplates | None = None
 
@@ -72,19 +78,22 @@ class SkillContext:
     def format_money(self, money: Money) -> str:
         return money.format(self.locale)
 
-    def format_datetime(self, value: datetime, format: str = "medium") -> str:
-        zone = ZoneInfo(self.profile.timezone)
-        return str(format_datetime(value, format=format, tzinfo=zone, locale=self.locale))
+    def format_datetime(self, value: datetime, format: str = "medium", *,
+                        zone: str | None = None) -> str:
+        """In the profile's time zone, or in ``zone`` (an IANA name) when given."""
+        tzinfo = ZoneInfo(zone or self.profile.timezone)
+        return str(format_datetime(value, format=format, tzinfo=tzinfo, locale=self.locale))
 
     def format_timedelta(self, value: timedelta, *, add_direction: bool = True) -> str:
         """``in 3 days`` / ``3일 후``: a relative time in the user's language."""
         return str(format_timedelta(value, add_direction=add_direction, locale=self.locale))
 
-    def format_number(self, value: float | int) -> str:
+    def format_number(self, value: Decimal | float | int) -> str:
         return str(format_decimal(value, locale=self.locale))
 
-    def format_percent(self, value: float) -> str:
-        return str(format_percent(value, locale=self.locale))
+    def format_percent(self, value: Decimal | float) -> str:
+        """``0.085`` → ``8.5%``: all significant decimals are kept, none invented."""
+        return str(format_percent(value, locale=self.locale, decimal_quantization=False))
 
     def format_list(self, items: list[str]) -> str:
         return str(format_list(items, locale=self.locale))

@@ -74,6 +74,7 @@ class Router:
         self._example_size: list[int] = []
         self._example_index: dict[str, list[int]] = defaultdict(list)
         self._keyword_index: dict[str, list[_Keyword]] = defaultdict(list)
+        self._char_keyword_index: dict[str, list[_Keyword]] = defaultdict(list)
         for skill, manifest in sorted(manifests.items()):
             for intent in manifest.intents:
                 for phrases in intent.examples.values():
@@ -94,11 +95,18 @@ class Router:
             self._example_index[gram].append(example_id)
 
     def _add_keyword(self, skill: str, intent: str, word: str) -> None:
-        grams = sorted(bigrams(word))
-        if not grams:
+        # The anchor must occur in every text that contains the keyword. A bigram inside a
+        # word of two or more characters does; a one-character word ("잘 가") may sit inside
+        # a longer word of the message ("잘 가요"), so such keywords anchor on a character.
+        parts = sorted(_WORD.findall(word), key=lambda part: (-len(part), part))
+        if not parts:
             return
         pattern = (re.compile(rf"(?<!\w){re.escape(word)}(?!\w)") if word.isascii() else None)
-        self._keyword_index[grams[0]].append(_Keyword(skill, intent, word, pattern))
+        keyword = _Keyword(skill, intent, word, pattern)
+        if len(parts[0]) >= 2:
+            self._keyword_index[parts[0][:2]].append(keyword)
+        else:
+            self._char_keyword_index[parts[0]].append(keyword)
 
     def score(self, text: str) -> list[RouteScore]:
         """All intents that share anything with ``text``, best first."""
@@ -116,8 +124,11 @@ class Router:
             if value > similarity.get(key, 0.0):
                 similarity[key] = value
         keywords: dict[tuple[str, str], str] = {}
-        for gram in grams:
-            for keyword in self._keyword_index.get(gram, ()):
+        candidates = [self._keyword_index.get(gram, ()) for gram in grams]
+        if self._char_keyword_index:
+            candidates += [self._char_keyword_index.get(char, ()) for char in set(normalized)]
+        for group in candidates:
+            for keyword in group:
                 key = (keyword.skill, keyword.intent)
                 if key in keywords:
                     continue

@@ -11,9 +11,11 @@ import asyncio
 import inspect
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from functools import partial
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -33,6 +35,7 @@ from robeing_sdk.i18n.catalogs import load_translations
 from robeing_sdk.i18n.locales import fallback_chain, negotiate
 from robeing_sdk.llm.base import LLMProvider
 from robeing_sdk.llm.guarded import GuardedLLM
+from robeing_sdk.manifest import SkillManifest
 from robeing_sdk.messages import Message, Reply, Turn
 from robeing_sdk.models import RobeingProfile
 from robeing_sdk.runtime.breaker import CircuitBreaker
@@ -106,6 +109,7 @@ class Runtime:
         self.llm_client = GuardedLLM(
             lambda: self.llm, CircuitBreaker(self.config.llm_breaker, clock))
         self._router: Router | None = None
+        self._manifests: Mapping[str, SkillManifest] | None = None
         self._workers = DaemonWorkers()
         self._processes: dict[str, ProcessWorker] = {}
 
@@ -127,6 +131,14 @@ class Runtime:
     @property
     def usable(self) -> dict[str, SkillRecord]:
         return {r.name: r for r in self.records if r.status is SkillStatus.OK and r.manifest}
+
+    @property
+    def manifests(self) -> Mapping[str, SkillManifest]:
+        """Every usable skill's manifest by name, as skills see it in ``context.skills``."""
+        if self._manifests is None:
+            self._manifests = MappingProxyType(
+                {n: r.manifest for n, r in self.usable.items() if r.manifest is not None})
+        return self._manifests
 
     @property
     def router(self) -> Router:
@@ -164,11 +176,13 @@ class Runtime:
     # -- answering ---------------------------------------------------------------------
 
     async def ask(self, text: str, *, locale: str | None = None, skill: str | None = None,
-                  history: tuple[Turn, ...] = (), session_id: str | None = None) -> Answer:
+                  history: tuple[Turn, ...] = (), session_id: str | None = None,
+                  at: datetime | None = None) -> Answer:
         """Route ``text`` (or send it to ``skill``) and return the answer, whatever happens."""
         language = negotiate(locale or self.config.locale, self.config.locales,
                              strict=locale is not None)
-        message = Message(text=text, locale=language, history=history, session_id=session_id)
+        message = Message(text=text, locale=language, history=history, session_id=session_id,
+                          **({"received_at": at} if at is not None else {}))
         decision: RouteDecision | None = None
         if skill is None:
             decision = self.router.route(text)
@@ -212,7 +226,7 @@ class Runtime:
                 reply = await self._invoke(record, loaded, message, timeout)
         except SkillUnavailable as exc:
             record.mark(SkillStatus.BROKEN, exc.reason)
-            self._router = None
+            self._router = self._manifests = None
             raise
         except SkillError:
             breaker.record_failure()
@@ -273,7 +287,7 @@ class Runtime:
         chain = fallback_chain(message.locale)
         context = SkillContext(skill=record.name, manifest=record.manifest, profile=self.profile,
                                locale=message.locale, locale_chain=chain, llm=self.llm_client,
-                               folder=record.folder)
+                               folder=record.folder, skills=self.manifests)
         call = partial(loaded.handler, message=message, context=context)
         try:
             if loaded.is_async:

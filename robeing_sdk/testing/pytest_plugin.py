@@ -3,13 +3,15 @@
 ``skill_runtime``: a runtime holding only the skill under test (found from the project's
 ``robeing-skill.toml``; override ``robeing_skill_name`` to choose another).
 ``fake_llm``: a :class:`~robeing_sdk.FakeLLM` the runtime uses; script its answers.
-``ask(text, locale="en", route=False)``: send a message to the skill (or through routing).
-``make_runtime(*names)``: a runtime with any set of installed skills.
+``ask(text, locale="en", route=False, at=None)``: send a message to the skill (or through
+routing), optionally as received at a given time.
+``make_runtime(*names, profile=..., config=...)``: a runtime with any set of installed skills.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -21,7 +23,7 @@ from robeing_sdk.testing.helpers import find_skill_name, runtime_with
 
 @pytest.fixture
 def robeing_skill_name(request: pytest.FixtureRequest) -> str:
-    name = find_skill_name(request.config.rootpath)
+    name = find_skill_name(request.path, stop=request.config.rootpath)
     if name is None:
         pytest.fail("No robeing-skill.toml found under the project root; override the "
                     "robeing_skill_name fixture to name the skill to test.")
@@ -49,8 +51,9 @@ def skill_runtime(make_runtime: Callable[..., Runtime], robeing_skill_name: str)
 
 @pytest.fixture
 def ask(skill_runtime: Runtime, robeing_skill_name: str) -> Callable[..., Answer]:
-    def send(text: str, locale: str = "en", route: bool = False) -> Answer:
-        return skill_runtime.ask_sync(text, locale=locale,
+    def send(text: str, locale: str = "en", route: bool = False, *,
+             at: datetime | None = None) -> Answer:
+        return skill_runtime.ask_sync(text, locale=locale, at=at,
                                       skill=None if route else robeing_skill_name)
 
     return send

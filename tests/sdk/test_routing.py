@@ -41,3 +41,10 @@ def test_unrelated_text_falls_back_and_explains_the_scores() -> None:
 
 def test_case_and_width_do_not_matter() -> None:
     assert ROUTER.route("ＭＥＥＴＩＮＧ at noon").skill == "scheduler"
+
+
+def test_a_keyword_of_one_letter_words_matches_inside_longer_words() -> None:
+    router = Router({"bye": manifest("bye", keywords={"ko": ["잘 가"], "zh": ["雨"]})})
+    assert router.route("잘 가요!").skill == "bye"
+    assert router.route("今天下雨吗").skill == "bye"
+    assert router.route("가요").fallback
