@@ -54,20 +54,38 @@ def test_empty_file(reject: Reject) -> None:
 
 
 @pytest.fixture(scope="module")
-def scaffolded_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``robeing new skill demo-x``, then ``pip wheel``: what a skill author uploads."""
+def scaffold(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A skill project made by ``robeing new skill demo-x``."""
     root = tmp_path_factory.mktemp("scaffold")
     robeing = shutil.which("robeing", path=str(Path(sys.executable).parent)) or "robeing"
     subprocess.run([robeing, "new", "skill", "demo-x", "-d", str(root)], check=True,
                    capture_output=True)
-    out = root / "dist"
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                            str(out), str(root / "demo-x")], capture_output=True, text=True)
-    if built.returncode and "No matching distribution" in built.stderr:
-        pytest.skip("pip cannot fetch the build backend (offline)")
-    assert built.returncode == 0, built.stderr
-    [wheel] = out.glob("*.whl")
-    return wheel
+    return root / "demo-x"
+
+
+def build(command: list[str], out: Path, pattern: str) -> Path:
+    built = subprocess.run([sys.executable, "-m", *command], capture_output=True, text=True)
+    if built.returncode and "No matching distribution" in built.stdout + built.stderr:
+        pytest.skip("the build backend cannot be fetched (offline)")
+    assert built.returncode == 0, built.stdout + built.stderr
+    [artifact] = out.glob(pattern)
+    return artifact
+
+
+@pytest.fixture(scope="module")
+def scaffolded_wheel(scaffold: Path) -> Path:
+    """``pip wheel`` of the scaffold: what a skill author uploads."""
+    out = scaffold.parent / "wheel"
+    return build(["pip", "wheel", "--no-deps", "-q", "-w", str(out), str(scaffold)], out,
+                 "*.whl")
+
+
+def test_an_sdist_built_from_the_scaffold_passes(scaffold: Path) -> None:
+    out = scaffold.parent / "sdist"
+    sdist = build(["build", "--sdist", "-o", str(out), str(scaffold)], out, "*.tar.gz")
+    result = inspect_distribution(sdist, sdist.name)
+    assert (result.name, result.version, result.filetype) == ("demo-x", "0.1.0", "sdist")
+    assert result.manifest.name == "demo-x"
 
 
 def test_a_wheel_built_by_pip_from_the_scaffold_passes(scaffolded_wheel: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -49,14 +50,14 @@ def versions(draw: st.DrawFn) -> str:
     return "".join(parts)
 
 
-def inspect_bytes(data: bytes, filename: str, **options: object) -> InspectedFile:
+def inspect_bytes(data: bytes, filename: str, **options: Any) -> InspectedFile:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "upload"
         path.write_bytes(data)
-        return inspect_distribution(path, filename, **options)  # type: ignore[arg-type]
+        return inspect_distribution(path, filename, **options)
 
 
-def outcome(data: bytes, filename: str, **options: object) -> InspectedFile | str:
+def outcome(data: bytes, filename: str, **options: Any) -> InspectedFile | str:
     """The result or the refusal's sentence; any other exception fails the test."""
     try:
         return inspect_bytes(data, filename, limits=SMALL, **options)
