@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from marketplace import schema
 from marketplace.db import Database
+from marketplace.index.service import PageCache
 from marketplace.limits import BodySizeLimit
 from marketplace.openapi import install_error_handlers
 from marketplace.settings import Settings, get_settings
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None, *, store: ArtifactStore | None 
     app.state.settings = settings
     app.state.db = db
     app.state.store = store or LocalArtifactStore(settings.resolved_artifact_dir)
+    app.state.pages = PageCache(db)
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, body_bytes=settings.max_body_bytes,
                        upload_bytes=settings.max_upload_bytes)

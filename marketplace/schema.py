@@ -18,6 +18,7 @@ from sqlmodel import SQLModel
 
 import marketplace.accounts.models
 import marketplace.catalog.models
+import marketplace.index.models
 import marketplace.releases.models  # noqa: F401  (tables register on SQLModel.metadata)
 from marketplace.db import Database
 from marketplace.errors import SchemaOutdated

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from marketplace.accounts import service as accounts
-from marketplace.caching import cached_json
+from marketplace.caching import cached, cached_json
 from marketplace.catalog import search as catalog_search
 from marketplace.catalog import service
 from marketplace.catalog.models import RoleCreate, SkillDeprecate, SkillPublic
+from marketplace.db import Database
 from marketplace.deps import (
     CurrentPrincipal,
+    DatabaseDep,
     OwnedSkill,
-    ReadSession,
     SettingsDep,
     VisibleSkill,
     WriteSession,
 )
+from marketplace.index.service import PageCache
 from marketplace.openapi import problem_responses
 from robeing_sdk.manifest import PriceKind
 
@@ -33,8 +37,8 @@ class SkillPage(BaseModel):
 
 @router.get("", response_model=SkillPage, summary="Search and list skills",
             responses=problem_responses(400, 503))
-def list_skills(
-    request: Request, session: ReadSession, settings: SettingsDep,
+async def list_skills(
+    request: Request, settings: SettingsDep, db: DatabaseDep,
     q: Annotated[str, Query(max_length=catalog_search.MAX_QUERY_CHARS,
                             description="Words to find in names, summaries, descriptions.")] = "",
     category: Annotated[str | None, Query(max_length=32)] = None,
@@ -48,12 +52,30 @@ def list_skills(
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(description="Page size, clamped to 1..100.")] = 20,
 ) -> Response:
-    partner_ids = tuple(accounts.partner_ids_with_tier(session, tier)) if tier else None
-    items, next_cursor = catalog_search.search(session, catalog_search.Query(
-        text=q, category=category, locale=locale, price=price.value if price else None,
-        sdk=sdk, partner_ids=partner_ids, sort=sort, cursor=cursor, limit=limit))
-    page = SkillPage(items=[SkillPublic.from_row(s) for s in items], next_cursor=next_cursor)
-    return cached_json(request, page, settings.index_cache_seconds)
+    """Results are cached per process until the next publish or yank (the index serial), so
+    download counts used by ``sort=downloads`` may lag until then."""
+    query = catalog_search.Query(text=q, category=category, locale=locale,
+                                 price=price.value if price else None, sdk=sdk,
+                                 sort=sort, cursor=cursor, limit=limit)
+    pages: PageCache = request.app.state.pages
+    key = ("search", repr(query), tier or "")
+    serial = pages.serial()
+    page = pages.get(key, serial)
+    if page is None:
+        page = pages.put(key, serial, await run_in_threadpool(_search, db, query, tier))
+    return cached(request, page.body, "application/json", settings.index_cache_seconds,
+                  vary="Accept", etag=page.etag, gzipped=page.gzipped)
+
+
+def _search(db: Database, query: catalog_search.Query, tier: str | None) -> bytes:
+    with db.read() as session:
+        if tier:
+            ids = tuple(accounts.partner_ids_with_tier(session, tier))
+            query = dataclasses.replace(query, partner_ids=ids)
+        items, next_cursor = catalog_search.search(session, query)
+        page = SkillPage(items=[SkillPublic.from_row(s) for s in items],
+                         next_cursor=next_cursor)
+    return page.model_dump_json().encode()
 
 
 @router.get("/{name}", response_model=SkillPublic, summary="One skill",

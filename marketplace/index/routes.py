@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+from collections.abc import Callable
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from marketplace.caching import cached
 from marketplace.catalog import service as catalog
-from marketplace.deps import DatabaseDep, ReadSession, SettingsDep, StoreDep
+from marketplace.db import Database
+from marketplace.deps import DatabaseDep, ReadSession, StoreDep
 from marketplace.errors import MarketplaceError, NotAcceptable, NotFound
 from marketplace.index import render
+from marketplace.index.service import PageCache
 from marketplace.openapi import problem_responses
 from marketplace.releases import service as releases
 
@@ -28,41 +33,66 @@ def _media_type(request: Request) -> str:
     return media
 
 
+_PAGE_CONTENT: dict[int | str, dict[str, Any]] = {
+    200: {"content": {render.HTML_LEGACY: {}, render.HTML_V1: {}, render.JSON_V1: {}}}}
+
+
+def _root_body(db: Database, media: str) -> bytes:
+    with db.read() as session:
+        names = catalog.list_names(session)
+    return render.root_json(names) if media == render.JSON_V1 else render.root_html(names)
+
+
+def _project_body(db: Database, name: str, media: str) -> bytes:
+    with db.read() as session:
+        skill = catalog.get_skill(session, name)
+        rows = releases.files_of(session, skill)
+        files = [render.IndexFile(filename=f.filename,
+                                  url=releases.file_url(f.sha256, f.filename),
+                                  sha256=f.sha256, size=f.size, version=r.version,
+                                  requires_python=f.requires_python,
+                                  core_metadata_sha256=f.core_metadata_sha256,
+                                  yanked=r.yanked, yanked_reason=r.yanked_reason,
+                                  uploaded_at=f.uploaded_at) for f, r in rows]
+        if media == render.JSON_V1:
+            versions = sorted({f.version for f in files}, key=releases.version_key)
+            return render.project_json(skill.name, files, versions)
+        return render.project_html(skill.name, files)
+
+
+async def _page(request: Request, key: tuple[str, ...], media: str,
+                make: Callable[[], bytes]) -> Response:
+    """Serve from the per-process page cache when the index serial is unchanged."""
+    state = request.app.state
+    pages: PageCache = state.pages
+    serial = pages.serial()
+    page = pages.get(key, serial)
+    if page is None:
+        page = pages.put(key, serial, await run_in_threadpool(make))
+    return cached(request, page.body, media, state.settings.index_cache_seconds,
+                  etag=page.etag, gzipped=page.gzipped)
+
+
 @router.get("/simple/", summary="All skills (PEP 503 / PEP 691)",
-            responses={**problem_responses(406), 200: {"content": {
-                render.HTML_LEGACY: {}, render.HTML_V1: {}, render.JSON_V1: {}}}})
-def simple_root(request: Request, session: ReadSession, settings: SettingsDep) -> Response:
+            responses={**problem_responses(406), **_PAGE_CONTENT})
+async def simple_root(request: Request) -> Response:
     media = _media_type(request)
-    names = catalog.list_names(session)
-    body = render.root_json(names) if media == render.JSON_V1 else render.root_html(names)
-    return cached(request, body, media, settings.index_cache_seconds)
+    db: Database = request.app.state.db
+    return await _page(request, ("root", media), media, lambda: _root_body(db, media))
 
 
 @router.get("/simple/{name}/", summary="One skill's files (PEP 503 / PEP 691)",
-            responses={**problem_responses(404, 406), 301: {"description": "Normalized URL"},
-                       200: {"content": {render.HTML_LEGACY: {}, render.HTML_V1: {},
-                                         render.JSON_V1: {}}}})
-def simple_project(name: str, request: Request, session: ReadSession,
-                   settings: SettingsDep) -> Response:
+            responses={**problem_responses(404, 406), **_PAGE_CONTENT,
+                       301: {"description": "Redirect to the normalized name"}})
+async def simple_project(name: str, request: Request) -> Response:
     normalized = catalog.normalize(name)
     if normalized != name:
         query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse(f"/simple/{normalized}/{query}", status_code=301)
     media = _media_type(request)
-    skill = catalog.get_skill(session, name)
-    rows = releases.files_of(session, skill)
-    files = [render.IndexFile(filename=f.filename, url=releases.file_url(f.sha256, f.filename),
-                              sha256=f.sha256, size=f.size, version=r.version,
-                              requires_python=f.requires_python,
-                              core_metadata_sha256=f.core_metadata_sha256,
-                              yanked=r.yanked, yanked_reason=r.yanked_reason,
-                              uploaded_at=f.uploaded_at) for f, r in rows]
-    if media == render.JSON_V1:
-        versions = sorted({f.version for f in files}, key=releases.version_key)
-        body = render.project_json(skill.name, files, versions)
-    else:
-        body = render.project_html(skill.name, files)
-    return cached(request, body, media, settings.index_cache_seconds)
+    db: Database = request.app.state.db
+    return await _page(request, ("project", name, media), media,
+                       lambda: _project_body(db, name, media))
 
 
 def content_type(filename: str) -> str:

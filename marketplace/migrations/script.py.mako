@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes  # noqa: F401  (autogenerate renders AutoString)
 from alembic import op
 
-import marketplace.db
+import marketplace.db  # noqa: F401  (UTCDateTime)
 ${imports if imports else ""}
 revision: str = ${repr(up_revision)}
 down_revision: str | None = ${repr(down_revision)}

@@ -32,6 +32,7 @@ from marketplace.catalog import service as catalog
 from marketplace.catalog.models import Skill
 from marketplace.db import Database
 from marketplace.errors import Conflict, FileExists, MarketplaceError, NotFound
+from marketplace.index.service import bump_serial
 from marketplace.releases.models import (
     DeletedFilename,
     File,
@@ -181,6 +182,7 @@ def refresh_listing(session: Session, skill: Skill) -> None:
     live = [r for r in releases_of(session, skill) if not r.yanked]
     newest = next((r for r in live if not r.is_prerelease), live[0] if live else None)
     manifest = SkillManifest.model_validate_json(newest.manifest_json) if newest else None
+    bump_serial(session)
     catalog.update_listing(skill, version=newest.version if newest else None,
                            summary=newest.summary if newest else skill.summary,
                            manifest=manifest)

@@ -1,0 +1,95 @@
+"""Index pages are cached per process and keyed by the index serial, a counter in the
+database that every publish and yank increments in its own transaction, so processes share
+nothing but the database. A process re-reads the serial at most every ``SERIAL_TTL``
+seconds; its own committed changes count at once (a local generation bumped after commit).
+So a page is never stale in the process that made the change, and at most ``SERIAL_TTL``
+seconds in the others (far less than the ``Cache-Control`` clients are given anyway).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import itertools
+import threading
+import time
+from collections import OrderedDict
+from typing import Final, NamedTuple
+
+from sqlalchemy import event, text
+from sqlmodel import Session
+
+from marketplace.db import Database
+from marketplace.index.models import IndexState
+
+MAX_PAGES: Final = 20_000
+SERIAL_TTL: Final = 0.25
+GZIP_FROM: Final = 2048
+_generation = itertools.count(1)
+_local = {"generation": 0}
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.info.pop("index_changed", False):
+        _local["generation"] = next(_generation)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop("index_changed", None)
+
+
+def bump_serial(session: Session) -> None:
+    """Mark the index changed; call inside the transaction that changes it."""
+    session.info["index_changed"] = True
+    updated = session.execute(text("UPDATE index_state SET serial = serial + 1 WHERE id = 1"))
+    if getattr(updated, "rowcount", 1) == 0:
+        session.add(IndexState(id=1, serial=1))
+
+
+class Page(NamedTuple):
+    body: bytes
+    etag: str
+    gzipped: bytes | None  # for clients that accept gzip (pip does); None for small pages
+
+
+class PageCache:
+    """Rendered pages by (key, serial); an LRU bounded to ``MAX_PAGES`` entries."""
+
+    def __init__(self, db: Database, max_pages: int = MAX_PAGES) -> None:
+        self.db = db
+        self.max_pages = max_pages
+        self._pages: OrderedDict[tuple[str, ...], tuple[tuple[int, int], Page]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._serial = 0
+        self._checked = -SERIAL_TTL
+
+    def serial(self) -> tuple[int, int]:
+        """(database serial, local generation), the database part cached ``SERIAL_TTL`` s."""
+        now = time.monotonic()
+        if now - self._checked >= SERIAL_TTL:
+            with self.db.engine.connect() as connection:
+                value = connection.exec_driver_sql(
+                    "SELECT serial FROM index_state WHERE id = 1").scalar()
+                connection.rollback()
+            self._serial, self._checked = int(value or 0), now
+        return self._serial, _local["generation"]
+
+    def get(self, key: tuple[str, ...], serial: tuple[int, int]) -> Page | None:
+        with self._lock:
+            entry = self._pages.get(key)
+            if entry is None or entry[0] != serial:
+                return None
+            self._pages.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: tuple[str, ...], serial: tuple[int, int], body: bytes) -> Page:
+        page = Page(body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+                    gzip.compress(body, 6) if len(body) > GZIP_FROM else None)
+        with self._lock:
+            self._pages[key] = (serial, page)
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.max_pages:
+                self._pages.popitem(last=False)
+        return page
