@@ -439,6 +439,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="fewer rounds, start-up only at 1 and 500 skills, no plot")
     parser.add_argument("--rounds", type=int, help="start-up runs per configuration")
     parser.add_argument("--no-plot", action="store_true", help="do not write the PNG")
+    parser.add_argument("--output", type=Path,
+                        help=f"where to write the JSON (default: {RESULTS.relative_to(ROOT)}; "
+                        "a temporary file with --quick, so the recorded full run stays)")
     parser.add_argument("--replot", action="store_true",
                         help=f"only redraw the PNG from {RESULTS.name}, measuring nothing")
     args = parser.parse_args(argv)
@@ -479,9 +482,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     results["targets"] = [{"measure": r.label.strip(), "value": r.value, "target": r.target,
                            "pass": r.passed} for r in table if r.passed is not None]
     print_table(table)
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
-                       encoding="utf-8")
-    print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+    output = args.output or (
+        Path(tempfile.gettempdir()) / "robeing-bench-runtime-quick.json" if args.quick
+        else RESULTS)
+    output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
+                      encoding="utf-8")
+    print(f"\nwrote {output}")
     if not (args.quick or args.no_plot):
         plot(results, PLOT)
         print(f"wrote {PLOT.relative_to(ROOT)}")
