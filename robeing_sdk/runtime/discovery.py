@@ -1,7 +1,8 @@
 """Find installed skills from entry points and read their manifests, importing nothing.
 
-Start-up cost is one entry-point scan plus one small TOML file per skill; a skill's code is
-imported only when a message is first routed to it (see :mod:`robeing_sdk.runtime.loader`).
+Start-up cost is one entry-point scan plus one ``stat`` per skill (manifests are parsed once
+and remembered, see :mod:`robeing_sdk.runtime.manifest_cache`); a skill's code is imported
+only when a message is first routed to it (see :class:`robeing_sdk.runtime.Runtime`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from packaging.utils import canonicalize_name
 from robeing_sdk.errors import ManifestError
 from robeing_sdk.manifest import SkillManifest, manifest_paths, parse_manifest
 from robeing_sdk.runtime.config import RuntimeConfig
+from robeing_sdk.runtime.manifest_cache import ManifestCache
 
 SKILLS_GROUP: Final = "robeing.skills"
 
@@ -80,10 +82,12 @@ def _locate_manifest(entry_point: EntryPoint) -> Path | None:
     return None
 
 
-def _read_record(entry_point: EntryPoint, sdk_version: str) -> SkillRecord:
+def _read_record(entry_point: EntryPoint, sdk_version: str,
+                 cache: ManifestCache) -> SkillRecord:
     dist = entry_point.dist
-    dist_name = dist.metadata["Name"] if dist is not None else "?"
-    dist_version = dist.version if dist is not None else "0"
+    metadata = dist.metadata if dist is not None else None  # parsed once, not per field
+    dist_name = metadata["Name"] if metadata is not None else "?"
+    dist_version = metadata["Version"] if metadata is not None else "0"
     record = SkillRecord(name=canonicalize_name(entry_point.name), entry_point=entry_point,
                          distribution=dist_name, distribution_version=dist_version)
     path = _locate_manifest(entry_point)
@@ -94,7 +98,11 @@ def _read_record(entry_point: EntryPoint, sdk_version: str) -> SkillRecord:
         return record
     record.folder = path.parent
     try:
-        manifest = parse_manifest(path.read_bytes(), source=str(path))
+        stat = path.stat()
+        manifest = cache.get(path, stat)
+        if manifest is None:
+            manifest = parse_manifest(path.read_bytes(), source=str(path))
+            cache.put(path, stat, manifest)
     except (ManifestError, OSError) as exc:
         record.mark(SkillStatus.BROKEN, f"invalid manifest: {exc}")
         return record
@@ -111,10 +119,12 @@ def _read_record(entry_point: EntryPoint, sdk_version: str) -> SkillRecord:
     return record
 
 
-def discover_skills(config: RuntimeConfig, sdk_version: str,
-                    group: str = SKILLS_GROUP) -> list[SkillRecord]:
+def discover_skills(config: RuntimeConfig, sdk_version: str, group: str = SKILLS_GROUP,
+                    cache: ManifestCache | None = None) -> list[SkillRecord]:
     """Every installed skill, sorted by name, each with a status and a reason."""
-    records = [_read_record(ep, sdk_version) for ep in entry_points(group=group)]
+    cache = cache or ManifestCache()
+    records = [_read_record(ep, sdk_version, cache) for ep in entry_points(group=group)]
+    cache.save()
     by_name: dict[str, list[SkillRecord]] = defaultdict(list)
     for record in records:
         by_name[record.name].append(record)

@@ -4,15 +4,22 @@ Each intent scores the message two ways: a keyword that occurs in it (a whole wo
 alphabetic scripts, a substring in Korean, Japanese and Chinese) and the closest example
 phrase by character-bigram overlap (Jaccard), which needs no tokenizer for CJK text.
 ``score = max(similarity, 0.55 + 0.45 * similarity)`` when a keyword matches, else the
-similarity. Inverted indexes keep the cost per message independent of the number of
-installed skills that share nothing with it.
+similarity.
+
+Cost per message must not grow with unrelated installed skills, so nothing is compared
+with every example: keywords are looked up by the message's words (or, for CJK, by their
+rarest bigram), and the examples to score are those of intents whose keyword matched plus
+those sharing a *selective* feature with the message (a word stem in alphabetic scripts,
+a bigram in CJK). Features shared by many examples ("please", "주세요") select nothing and
+are left out of that index; they still count in the similarity of the examples scored.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -20,21 +27,37 @@ from typing import Final
 from robeing_sdk.manifest import SkillManifest
 
 KEYWORD_FLOOR: Final = 0.55
+STEM_LENGTH: Final = 4
 _WORD = re.compile(r"\w+")
+_CJK_START: Final = 0x2E80  # CJK radicals, kana, Han, Hangul and beyond
 
 
 def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+def _is_cjk(word: str) -> bool:
+    return any(ord(char) >= _CJK_START for char in word)
+
+
+def _word_bigrams(word: str) -> Iterable[str]:
+    return (word,) if len(word) == 1 else (word[i:i + 2] for i in range(len(word) - 1))
+
+
 def bigrams(text: str) -> frozenset[str]:
-    grams: set[str] = set()
+    """Character bigrams of each word (a one-letter word is kept whole)."""
+    return frozenset(gram for word in _WORD.findall(text) for gram in _word_bigrams(word))
+
+
+def features(text: str) -> frozenset[str]:
+    """What selects examples to score: word stems, or bigrams inside CJK words."""
+    found: set[str] = set()
     for word in _WORD.findall(text):
-        if len(word) == 1:
-            grams.add(word)
+        if _is_cjk(word):
+            found.update(_word_bigrams(word))
         else:
-            grams.update(word[i:i + 2] for i in range(len(word) - 1))
-    return frozenset(grams)
+            found.add(word[:STEM_LENGTH])
+    return frozenset(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +80,7 @@ class RouteDecision:
 
 @dataclass(frozen=True, slots=True)
 class _Keyword:
-    skill: str
-    intent: str
+    key: tuple[str, str]
     text: str
     pattern: re.Pattern[str] | None  # None: match as a substring (CJK)
 
@@ -70,85 +92,103 @@ class Router:
                  fallbacks: Iterable[str] = ()) -> None:
         self.threshold = threshold
         self.fallbacks = tuple(fallbacks)
-        self._example_owner: list[tuple[str, str]] = []
-        self._example_size: list[int] = []
-        self._example_index: dict[str, list[int]] = defaultdict(list)
-        self._keyword_index: dict[str, list[_Keyword]] = defaultdict(list)
-        self._char_keyword_index: dict[str, list[_Keyword]] = defaultdict(list)
+        self._owner: list[tuple[str, str]] = []
+        self._grams: list[frozenset[str]] = []
+        self._by_intent: dict[tuple[str, str], list[int]] = defaultdict(list)
+        feature_index: dict[str, list[int]] = defaultdict(list)
+        keywords: list[tuple[tuple[str, str], str]] = []
         for skill, manifest in sorted(manifests.items()):
             for intent in manifest.intents:
+                key = (skill, intent.name)
                 for phrases in intent.examples.values():
                     for phrase in phrases:
-                        self._add_example(skill, intent.name, normalize(phrase))
-                for words in intent.keywords.values():
-                    for word in words:
-                        self._add_keyword(skill, intent.name, normalize(word).strip())
+                        normalized = normalize(phrase)
+                        grams = bigrams(normalized)
+                        if not grams:
+                            continue
+                        example = len(self._owner)
+                        self._owner.append(key)
+                        self._grams.append(grams)
+                        self._by_intent[key].append(example)
+                        for feature in features(normalized):
+                            feature_index[feature].append(example)
+                keywords.extend((key, normalize(word).strip())
+                                for words in intent.keywords.values() for word in words)
+        cap = max(32, len(self._owner) // 100)
+        self._feature_index = {f: tuple(ids) for f, ids in feature_index.items()
+                               if len(ids) <= cap}
+        self._word_keywords: dict[str, list[_Keyword]] = defaultdict(list)
+        self._gram_keywords: dict[str, list[_Keyword]] = defaultdict(list)
+        self._index_keywords(keywords)
 
-    def _add_example(self, skill: str, intent: str, phrase: str) -> None:
-        grams = bigrams(phrase)
-        if not grams:
-            return
-        example_id = len(self._example_owner)
-        self._example_owner.append((skill, intent))
-        self._example_size.append(len(grams))
-        for gram in grams:
-            self._example_index[gram].append(example_id)
+    def _index_keywords(self, keywords: list[tuple[tuple[str, str], str]]) -> None:
+        # An anchor must occur in every text containing the keyword: the first word of an
+        # alphabetic keyword (looked up among the message's words), or for CJK the rarest
+        # bigram of a word of two or more characters (any of its bigrams occurs wherever the
+        # word does), or a character when every word is a single character ("잘 가").
+        cjk = [(key, text) for key, text in keywords if _WORD.search(text) and not text.isascii()]
+        frequency = Counter(gram for _, text in cjk for gram in bigrams(text))
+        for key, text in keywords:
+            words = _WORD.findall(text)
+            if not words:
+                continue
+            if text.isascii():
+                pattern = re.compile(rf"(?<!\w){re.escape(text)}(?!\w)")
+                self._word_keywords[words[0]].append(_Keyword(key, text, pattern))
+                continue
+            grams = [g for word in words if len(word) > 1 for g in _word_bigrams(word)]
+            anchor = min(grams, key=lambda g: (frequency[g], g)) if grams else words[0][0]
+            self._gram_keywords[anchor].append(_Keyword(key, text, None))
 
-    def _add_keyword(self, skill: str, intent: str, word: str) -> None:
-        # The anchor must occur in every text that contains the keyword. A bigram inside a
-        # word of two or more characters does; a one-character word ("잘 가") may sit inside
-        # a longer word of the message ("잘 가요"), so such keywords anchor on a character.
-        parts = sorted(_WORD.findall(word), key=lambda part: (-len(part), part))
-        if not parts:
-            return
-        pattern = (re.compile(rf"(?<!\w){re.escape(word)}(?!\w)") if word.isascii() else None)
-        keyword = _Keyword(skill, intent, word, pattern)
-        if len(parts[0]) >= 2:
-            self._keyword_index[parts[0][:2]].append(keyword)
-        else:
-            self._char_keyword_index[parts[0]].append(keyword)
+    def _matched_keywords(self, normalized: str, grams: frozenset[str]) -> dict[
+            tuple[str, str], str]:
+        found: dict[tuple[str, str], str] = {}
+        groups = [self._word_keywords.get(w, ()) for w in set(_WORD.findall(normalized))]
+        if self._gram_keywords:
+            groups += [self._gram_keywords.get(g, ()) for g in grams]
+            groups += [self._gram_keywords.get(c, ()) for c in set(normalized)]
+        for group in groups:
+            for keyword in group:
+                if keyword.key in found:
+                    continue
+                if (keyword.pattern.search(normalized) if keyword.pattern
+                        else keyword.text in normalized):
+                    found[keyword.key] = keyword.text
+        return found
 
-    def score(self, text: str) -> list[RouteScore]:
-        """All intents that share anything with ``text``, best first."""
+    def score(self, text: str, limit: int | None = None) -> list[RouteScore]:
+        """The intents that share something with ``text``, best first (``limit`` of them)."""
         normalized = normalize(text)
         grams = bigrams(normalized)
-        overlap: dict[int, int] = defaultdict(int)
-        for gram in grams:
-            for example_id in self._example_index.get(gram, ()):
-                overlap[example_id] += 1
+        keywords = self._matched_keywords(normalized, grams)
+        candidates: set[int] = set()
+        for key in keywords:
+            candidates.update(self._by_intent.get(key, ()))
+        for feature in features(normalized):
+            candidates.update(self._feature_index.get(feature, ()))
         similarity: dict[tuple[str, str], float] = {}
         size = len(grams)
-        for example_id, shared in overlap.items():
-            key = self._example_owner[example_id]
-            value = shared / (self._example_size[example_id] + size - shared)
-            if value > similarity.get(key, 0.0):
-                similarity[key] = value
-        keywords: dict[tuple[str, str], str] = {}
-        candidates = [self._keyword_index.get(gram, ()) for gram in grams]
-        if self._char_keyword_index:
-            candidates += [self._char_keyword_index.get(char, ()) for char in set(normalized)]
-        for group in candidates:
-            for keyword in group:
-                key = (keyword.skill, keyword.intent)
-                if key in keywords:
-                    continue
-                found = (keyword.pattern.search(normalized) if keyword.pattern
-                         else keyword.text in normalized)
-                if found:
-                    keywords[key] = keyword.text
-        results = []
+        for example in candidates:
+            shared = len(grams & self._grams[example])
+            if shared:
+                value = shared / (len(self._grams[example]) + size - shared)
+                key = self._owner[example]
+                if value > similarity.get(key, 0.0):
+                    similarity[key] = value
+        scored: list[tuple[float, str, str]] = []
         for key in similarity.keys() | keywords.keys():
             sim = similarity.get(key, 0.0)
-            keyword_hit = keywords.get(key)
-            value = max(sim, KEYWORD_FLOOR + (1 - KEYWORD_FLOOR) * sim) if keyword_hit else sim
-            results.append(RouteScore(key[0], key[1], round(value, 4), keyword_hit, round(sim, 4)))
-        results.sort(key=lambda s: (-s.score, s.skill, s.intent))
-        return results
+            value = max(sim, KEYWORD_FLOOR + (1 - KEYWORD_FLOOR) * sim) if key in keywords else sim
+            scored.append((-value, key[0], key[1]))
+        best = heapq.nsmallest(limit, scored) if limit is not None else sorted(scored)
+        return [RouteScore(skill, intent, round(-value, 4), keywords.get((skill, intent)),
+                           round(similarity.get((skill, intent), 0.0), 4))
+                for value, skill, intent in best]
 
     def route(self, text: str) -> RouteDecision:
-        scores = self.score(text)
+        scores = tuple(self.score(text, limit=10))
         if scores and scores[0].score >= self.threshold:
             best = scores[0]
-            return RouteDecision(best.skill, best.intent, best.score, False, tuple(scores[:10]))
+            return RouteDecision(best.skill, best.intent, best.score, False, scores)
         fallback = self.fallbacks[0] if self.fallbacks else None
-        return RouteDecision(fallback, None, 0.0, True, tuple(scores[:10]))
+        return RouteDecision(fallback, None, 0.0, True, scores)

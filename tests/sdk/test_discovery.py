@@ -82,3 +82,34 @@ def test_the_builtin_fallback_loads_through_the_same_entry_point_group() -> None
     record = _by_name()["fallback"]
     assert record.distribution == "robeing"
     assert record.manifest.fallback
+
+
+def test_manifests_are_parsed_once_and_a_changed_file_is_read_again(install_skill,
+                                                                     tmp_path) -> None:
+    from robeing_sdk.runtime.manifest_cache import ManifestCache
+
+    pkg = install_skill("cached", keywords=("first",))
+    cache_file = tmp_path / "cache.json"
+    first = discover_skills(RuntimeConfig(), __version__, cache=ManifestCache(cache_file))
+    assert cache_file.is_file()
+    warm = ManifestCache(cache_file)
+    path = pkg / "robeing-skill.toml"
+    assert warm.get(path, path.stat()) == next(r for r in first if r.name == "cached").manifest
+    path.write_text(path.read_text().replace('"first"', '"second!"'), encoding="utf-8")
+    again = {r.name: r for r in discover_skills(RuntimeConfig(), __version__,
+                                                cache=ManifestCache(cache_file))}
+    assert again["cached"].manifest.intents[0].keywords["en"] == ["second!"]
+    path.write_text("name = 'cached'\n", encoding="utf-8")
+    broken = {r.name: r for r in discover_skills(RuntimeConfig(), __version__,
+                                                 cache=ManifestCache(cache_file))}
+    assert broken["cached"].status is SkillStatus.BROKEN
+
+
+def test_a_corrupt_cache_file_is_ignored(install_skill, tmp_path) -> None:
+    from robeing_sdk.runtime.manifest_cache import ManifestCache
+
+    install_skill("fine")
+    cache_file = tmp_path / "cache.json"
+    cache_file.write_text("{not json", encoding="utf-8")
+    records = discover_skills(RuntimeConfig(), __version__, cache=ManifestCache(cache_file))
+    assert {r.name: r for r in records}["fine"].status is SkillStatus.OK
