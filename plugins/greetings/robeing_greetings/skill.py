@@ -51,7 +51,8 @@ def robeing_handle_message(message: Message, context: SkillContext) -> Reply:
     part = part_of_day(message.received_at, context.profile.timezone)
     if kind is Kind.CAPABILITIES:
         only = frozenset(context.profile.skills) or None
-        text = capabilities(context, installed_skills(context.locale_chain, only))
+        skills = installed_skills(context.skills, context.locale_chain, only)
+        text = capabilities(context, skills)
     elif kind is Kind.THANKS:
         text = context.gettext("You're welcome! Happy to help anytime.")
     elif kind is Kind.GOODBYE:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from babel.numbers import format_percent, get_currency_name, get_currency_precision
+from babel.numbers import get_currency_name, get_currency_precision
 
 from robeing_quotes.parsing import Problem, QuoteParseError, Unit, parse_quote
 from robeing_quotes.pricing import Line, PricingProblem, Quote, QuotePricingError, price_quote
@@ -13,11 +11,9 @@ from robeing_sdk import Message, Reply, SkillContext, hookimpl
 
 def quantity_text(context: SkillContext, line: Line) -> str:
     """``3 hours``, ``3시간``, ``2,5 horas``: the number in the locale, the unit by plural rules."""
-    whole = line.quantity == line.quantity.to_integral_value()
-    # SkillContext.format_number is typed for int | float; quantities have a few decimals
-    # at most (≤ 1,000,000), so the float shown is the number typed.
-    qty = context.format_number(int(line.quantity) if whole else float(line.quantity))
+    qty = context.format_number(line.quantity)
     # gettext picks plural forms by integers; 1.5 hours is plural, like 2.
+    whole = line.quantity == line.quantity.to_integral_value()
     n = int(line.quantity) if whole else 2
     if line.unit is Unit.HOUR:
         return context.ngettext("{qty} hour", "{qty} hours", n, qty=qty)
@@ -30,13 +26,6 @@ def quantity_text(context: SkillContext, line: Line) -> str:
     if line.unit is Unit.WORD:
         return context.ngettext("{qty} word", "{qty} words", n, qty=qty)
     return context.ngettext("{qty} item", "{qty} items", n, qty=qty)
-
-
-def percent_text(context: SkillContext, percent: Decimal) -> str:
-    if percent == percent.to_integral_value():
-        return context.format_percent(float(percent / 100))
-    # SkillContext.format_percent rounds to whole percents (8.5 % would show as 8 %).
-    return str(format_percent(percent / 100, locale=context.locale, decimal_quantization=False))
 
 
 def render_quote(context: SkillContext, quote: Quote, *, currency_assumed: bool) -> str:
@@ -52,7 +41,7 @@ def render_quote(context: SkillContext, quote: Quote, *, currency_assumed: bool)
                                        price=money(line.unit_price), amount=money(line.amount)))
     if quote.vat is not None and quote.vat_rate is not None:
         out.append(context.gettext("Subtotal: {amount}", amount=money(quote.subtotal)))
-        rate = percent_text(context, quote.vat_rate)
+        rate = context.format_percent(quote.vat_rate / 100)
         out.append(context.gettext("VAT {rate}: {amount}", rate=rate, amount=money(quote.vat)))
         out.append(context.gettext("Total: {amount}", amount=money(quote.total)))
     else:

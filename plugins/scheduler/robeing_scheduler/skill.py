@@ -20,18 +20,6 @@ from robeing_scheduler.places import city_name
 from robeing_sdk import Message, Reply, SkillContext, hookimpl
 
 
-def in_zone(context: SkillContext, zone: str) -> SkillContext:
-    """A copy of the context whose ``format_datetime`` uses ``zone``.
-
-    ``SkillContext.format_datetime`` always converts to the profile's time zone; a meeting
-    is shown in several, so each zone gets a context with a profile in that zone.
-    """
-    return SkillContext(skill=context.skill, manifest=context.manifest,
-                        profile=context.profile.model_copy(update={"timezone": zone}),
-                        locale=context.locale, locale_chain=context.locale_chain,
-                        llm=context.llm, folder=context.folder)
-
-
 def meeting_pattern(locale: str) -> str:
     """Weekday, date and short time in the locale's own order: ``Wed, Nov 25, 2026, 3:00 PM``."""
     data = Locale.parse(locale)
@@ -52,8 +40,8 @@ def short_time(value: time, locale: str) -> str:
 
 
 def zone_line(context: SkillContext, item: ZoneTime) -> str:
-    when = in_zone(context, item.zone).format_datetime(item.moment,
-                                                       format=meeting_pattern(context.locale))
+    when = context.format_datetime(item.moment, meeting_pattern(context.locale),
+                                   zone=item.zone)
     offset = str(get_timezone_gmt(item.moment, width="long", locale=context.locale))
     place = city_name(item.zone, context.locale)
     if item.is_dst:

@@ -1,19 +1,24 @@
 """The scheduler skill through the runtime, with replies written out by hand in every language."""
 
-import asyncio
 from datetime import UTC, datetime
 
 import pytest
 
-from robeing_sdk import Message, RobeingProfile
+from robeing_sdk import RobeingProfile
 
 NOW = datetime(2026, 7, 14, 3, 0, tzinfo=UTC)  # Tuesday 14 July 2026, noon in Seoul
 
 
-def reply(runtime, text: str, locale: str = "en", *, home: str = "UTC"):
-    runtime.profile = RobeingProfile(timezone=home)
-    message = Message(text=text, locale=locale, received_at=NOW)
-    return asyncio.run(runtime.call("scheduler", message))
+@pytest.fixture
+def reply(make_runtime):
+    """The skill's reply to ``text`` received at NOW, for an owner in the zone ``home``."""
+    def send(text: str, locale: str = "en", *, home: str = "UTC"):
+        runtime = make_runtime("scheduler", profile=RobeingProfile(timezone=home))
+        answer = runtime.ask_sync(text, locale=locale, skill="scheduler", at=NOW)
+        assert answer.ok, answer.error
+        return answer.reply
+
+    return send
 
 
 def test_the_runtime_loads_the_skill(skill_runtime):
@@ -49,13 +54,13 @@ def test_the_runtime_loads_the_skill(skill_runtime):
      "• Ciudad de México: mié, 15 jul 2026, 7:00 (GMT-06:00)\n"
      "Fuera del horario laboral (días laborables, 9:00–18:00) en Ciudad de México."),
 ])
-def test_a_meeting_in_every_language(skill_runtime, text, locale, expected):
-    answer = reply(skill_runtime, text, locale)
+def test_a_meeting_in_every_language(reply, text, locale, expected):
+    answer = reply(text, locale)
     assert answer.text == expected
 
 
-def test_three_zones_inside_working_hours_and_the_metadata(skill_runtime):
-    answer = reply(skill_runtime, "call 2026-07-16 16:00 London with Madrid and New York")
+def test_three_zones_inside_working_hours_and_the_metadata(reply):
+    answer = reply("call 2026-07-16 16:00 London with Madrid and New York")
     assert answer.text == (
         "The meeting in 3 time zones:\n"
         "• London: Thu, Jul 16, 2026, 4:00\u202fPM (GMT+01:00, daylight saving time)\n"
@@ -68,8 +73,8 @@ def test_three_zones_inside_working_hours_and_the_metadata(skill_runtime):
     }
 
 
-def test_one_place_is_compared_with_the_owners_time_zone(skill_runtime):
-    answer = reply(skill_runtime, "meeting 2026-12-01 10am Tokyo", home="Europe/Madrid")
+def test_one_place_is_compared_with_the_owners_time_zone(reply):
+    answer = reply("meeting 2026-12-01 10am Tokyo", home="Europe/Madrid")
     assert answer.text == (
         "The meeting in 2 time zones:\n"
         "• Tokyo: Tue, Dec 1, 2026, 10:00\u202fAM (GMT+09:00)\n"
@@ -97,14 +102,14 @@ def test_one_place_is_compared_with_the_owners_time_zone(skill_runtime):
     ("会議 東京 ロンドン", "ja", "会議は何時にしますか？例：「明日 午後3時 東京とロンドンで会議」"),
     ("开会 下午3点", "zh", "要比较哪些城市？例如：“明天下午3点 北京 和 纽约 开会”。"),
 ])
-def test_impossible_requests_are_refused_clearly(skill_runtime, text, locale, expected):
-    answer = reply(skill_runtime, text, locale)
+def test_impossible_requests_are_refused_clearly(reply, text, locale, expected):
+    answer = reply(text, locale)
     assert answer.text == expected
     assert "error" in answer.metadata
 
 
-def test_a_repeated_hour_is_flagged(skill_runtime):
-    answer = reply(skill_runtime, "meeting 2026-11-01 1:30am New York with Seoul")
+def test_a_repeated_hour_is_flagged(reply):
+    answer = reply("meeting 2026-11-01 1:30am New York with Seoul")
     assert ("1:30\u202fAM happens twice in New York that day (the clocks go back); "
             "I used the first.") in answer.text
     assert answer.metadata["times"]["Asia/Seoul"] == "2026-11-01T14:30:00+09:00"
@@ -122,8 +127,8 @@ def test_a_repeated_hour_is_flagged(skill_runtime):
      "• UTC: 2026년 7월 14일 (화) 오전 3:00 (GMT+00:00)\n"
      "근무 시간(평일 9:00–18:00) 밖인 곳: 뉴욕 및 UTC."),
 ])
-def test_what_time_is_it_now(skill_runtime, text, locale, expected):
-    assert reply(skill_runtime, text, locale).text == expected
+def test_what_time_is_it_now(reply, text, locale, expected):
+    assert reply(text, locale).text == expected
 
 
 def test_ask_fixture_and_offline_determinism(ask):
