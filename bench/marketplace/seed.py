@@ -25,8 +25,15 @@ from marketplace.db import Database
 from marketplace.releases.models import File, Release
 from marketplace.settings import Settings
 
-WORDS = ("invoice calendar tax quote reply greeting schedule booking receipt reminder "
-         "translate summary email chat report budget payroll inventory order shipping").split()
+WORDS = ["invoice", "calendar", "tax", "quote", "reply", "greeting", "schedule", "booking",
+         "receipt", "reminder", "translate", "summary", "email", "chat", "report", "budget",
+         "payroll", "inventory", "order", "shipping"]
+
+
+def names(count: int) -> list[str]:
+    """The skill names the seed uses (the same for every server in a run)."""
+    rng = random.Random(42)
+    return [f"{rng.choice(WORDS)}-{rng.choice(WORDS)}-{i}" for i in range(count)]
 
 
 def main() -> None:
@@ -35,10 +42,14 @@ def main() -> None:
     parser.add_argument("--skills", type=int, default=10_000)
     parser.add_argument("--releases", type=int, default=3)
     args = parser.parse_args()
-    settings = Settings(data_dir=args.data_dir)
+    seed(Settings(data_dir=args.data_dir), args.skills, args.releases)
+
+
+def seed(settings: Settings, skills: int, releases_per_skill: int) -> None:
     db = Database(settings)
     schema.upgrade(db)
-    rng = random.Random(42)
+    rng = random.Random(7)
+    all_names = names(skills)
     now = datetime.now(UTC)
     partner = Partner(name=f"bench-{uuid.uuid4().hex[:6]}", email="bench@example.com")
     with db.write() as session:
@@ -48,24 +59,24 @@ def main() -> None:
     manifest = json.dumps({"name": "x", "sdk": ">=0.1,<1", "display_name": {"en": "X"},
                            "description": {"en": "X"}})
     batch = 1000
-    for start in range(0, args.skills, batch):
-        skills, roles, releases, files = [], [], [], []
-        for i in range(start, min(start + batch, args.skills)):
-            name = f"{rng.choice(WORDS)}-{rng.choice(WORDS)}-{i}"
+    for start in range(0, skills, batch):
+        skill_rows, roles, releases, files = [], [], [], []
+        for i in range(start, min(start + batch, skills)):
+            name = all_names[i]
             skill_id = uuid.uuid4()
             summary = f"Helps with {' and '.join(rng.sample(WORDS, 3))}."
-            skills.append(dict(
+            skill_rows.append(dict(
                 id=skill_id, name=name, confusable_key=confusable_key(name),
                 flagged_confusable=False, display_name=name.title(), summary=summary,
                 search_text=f"{name}\n{summary}\n{rng.choice(WORDS)} 스킬".lower(),
                 categories=rng.choice(["finance", "productivity", "social"]),
-                locales="en ko", price_kind="free", latest_version=f"1.{args.releases - 1}.0",
+                locales="en ko", price_kind="free", latest_version=f"1.{releases_per_skill - 1}.0",
                 sdk_specifier=">=0.1,<1", downloads=rng.randint(0, 10_000), deprecated=False,
                 created_at=now - timedelta(minutes=i), updated_at=now))
             roles.append(dict(id=uuid.uuid4(), skill_id=skill_id, partner_id=partner_id,
                               role="owner"))
             module = name.replace("-", "_")
-            for r in range(args.releases):
+            for r in range(releases_per_skill):
                 release_id = uuid.uuid4()
                 version = f"1.{r}.0"
                 releases.append(dict(
@@ -82,11 +93,12 @@ def main() -> None:
                     core_metadata_sha256=hashlib.sha256(metadata).hexdigest(),
                     uploaded_by=partner_id, uploaded_at=now, downloads=0))
         with db.write() as session:
-            for model, rows in ((Skill, skills), (SkillRole, roles), (Release, releases),
+            for model, rows in ((Skill, skill_rows), (SkillRole, roles), (Release, releases),
                                 (File, files)):
                 session.execute(insert(model), rows)  # type: ignore[arg-type]
             session.commit()
-    print(f"seeded {args.skills} skills x {args.releases} releases into "
+    db.dispose()
+    print(f"seeded {skills} skills x {releases_per_skill} releases into "
           f"{settings.resolved_database_url}")
 
 
