@@ -264,7 +264,7 @@ def bench_dispatch(site: Path, rounds: int, per_round: int) -> dict[str, Any]:
     results["installed_skills"] = len(runtime.records)
     results["routable_skills"] = len(runtime.usable)
     results["runtime_and_router_build_ms"] = built * 1e3
-    results["router_examples"] = len(router._example_owner)
+    results["router_examples"] = router.example_count
     results["messages"] = {"sync": message_for(SYNC_SKILL)[0],
                            "async": message_for(ASYNC_SKILL)[0]}
     return results

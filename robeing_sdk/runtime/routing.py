@@ -29,35 +29,35 @@ from robeing_sdk.manifest import SkillManifest
 KEYWORD_FLOOR: Final = 0.55
 STEM_LENGTH: Final = 4
 _WORD = re.compile(r"\w+")
-_CJK_START: Final = 0x2E80  # CJK radicals, kana, Han, Hangul and beyond
+_CJK = re.compile("[\u2e80-\U0010ffff]")  # CJK radicals, kana, Han, Hangul and beyond
 
 
 def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
-def _is_cjk(word: str) -> bool:
-    return any(ord(char) >= _CJK_START for char in word)
+def _word_bigrams(word: str) -> list[str]:
+    return [word] if len(word) == 1 else [word[i:i + 2] for i in range(len(word) - 1)]
 
 
-def _word_bigrams(word: str) -> Iterable[str]:
-    return (word,) if len(word) == 1 else (word[i:i + 2] for i in range(len(word) - 1))
+def analyze(text: str) -> tuple[list[str], frozenset[str], frozenset[str]]:
+    """Words, character bigrams of each word (a one-letter word kept whole), and features:
+    what selects examples to score (word stems, or the bigrams of CJK words)."""
+    words = _WORD.findall(text)
+    grams: set[str] = set()
+    found: set[str] = set()
+    for word in words:
+        word_grams = _word_bigrams(word)
+        grams.update(word_grams)
+        if _CJK.search(word):
+            found.update(word_grams)
+        else:
+            found.add(word[:STEM_LENGTH])
+    return words, frozenset(grams), frozenset(found)
 
 
 def bigrams(text: str) -> frozenset[str]:
-    """Character bigrams of each word (a one-letter word is kept whole)."""
-    return frozenset(gram for word in _WORD.findall(text) for gram in _word_bigrams(word))
-
-
-def features(text: str) -> frozenset[str]:
-    """What selects examples to score: word stems, or bigrams inside CJK words."""
-    found: set[str] = set()
-    for word in _WORD.findall(text):
-        if _is_cjk(word):
-            found.update(_word_bigrams(word))
-        else:
-            found.add(word[:STEM_LENGTH])
-    return frozenset(found)
+    return analyze(text)[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,15 +102,14 @@ class Router:
                 key = (skill, intent.name)
                 for phrases in intent.examples.values():
                     for phrase in phrases:
-                        normalized = normalize(phrase)
-                        grams = bigrams(normalized)
+                        _, grams, selective = analyze(normalize(phrase))
                         if not grams:
                             continue
                         example = len(self._owner)
                         self._owner.append(key)
                         self._grams.append(grams)
                         self._by_intent[key].append(example)
-                        for feature in features(normalized):
+                        for feature in selective:
                             feature_index[feature].append(example)
                 keywords.extend((key, normalize(word).strip())
                                 for words in intent.keywords.values() for word in words)
@@ -119,7 +118,13 @@ class Router:
                                if len(ids) <= cap}
         self._word_keywords: dict[str, list[_Keyword]] = defaultdict(list)
         self._gram_keywords: dict[str, list[_Keyword]] = defaultdict(list)
+        self._char_keywords: dict[str, list[_Keyword]] = defaultdict(list)
         self._index_keywords(keywords)
+
+    @property
+    def example_count(self) -> int:
+        """How many example phrases the router knows."""
+        return len(self._owner)
 
     def _index_keywords(self, keywords: list[tuple[tuple[str, str], str]]) -> None:
         # An anchor must occur in every text containing the keyword: the first word of an
@@ -137,16 +142,20 @@ class Router:
                 self._word_keywords[words[0]].append(_Keyword(key, text, pattern))
                 continue
             grams = [g for word in words if len(word) > 1 for g in _word_bigrams(word)]
-            anchor = min(grams, key=lambda g: (frequency[g], g)) if grams else words[0][0]
-            self._gram_keywords[anchor].append(_Keyword(key, text, None))
+            if grams:
+                anchor = min(grams, key=lambda g: (frequency[g], g))
+                self._gram_keywords[anchor].append(_Keyword(key, text, None))
+            else:
+                self._char_keywords[words[0]].append(_Keyword(key, text, None))
 
-    def _matched_keywords(self, normalized: str, grams: frozenset[str]) -> dict[
-            tuple[str, str], str]:
+    def _matched_keywords(self, normalized: str, words: list[str],
+                          grams: frozenset[str]) -> dict[tuple[str, str], str]:
         found: dict[tuple[str, str], str] = {}
-        groups = [self._word_keywords.get(w, ()) for w in set(_WORD.findall(normalized))]
+        groups = [self._word_keywords.get(w, ()) for w in set(words)]
         if self._gram_keywords:
             groups += [self._gram_keywords.get(g, ()) for g in grams]
-            groups += [self._gram_keywords.get(c, ()) for c in set(normalized)]
+        if self._char_keywords:
+            groups += [self._char_keywords.get(c, ()) for c in set(normalized)]
         for group in groups:
             for keyword in group:
                 if keyword.key in found:
@@ -159,12 +168,12 @@ class Router:
     def score(self, text: str, limit: int | None = None) -> list[RouteScore]:
         """The intents that share something with ``text``, best first (``limit`` of them)."""
         normalized = normalize(text)
-        grams = bigrams(normalized)
-        keywords = self._matched_keywords(normalized, grams)
+        words, grams, selective = analyze(normalized)
+        keywords = self._matched_keywords(normalized, words, grams)
         candidates: set[int] = set()
         for key in keywords:
             candidates.update(self._by_intent.get(key, ()))
-        for feature in features(normalized):
+        for feature in selective:
             candidates.update(self._feature_index.get(feature, ()))
         similarity: dict[tuple[str, str], float] = {}
         size = len(grams)
