@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 
 from marketplace.accounts import service as accounts
 from marketplace.caching import cached, cached_json
@@ -59,10 +58,7 @@ async def list_skills(
                                  sort=sort, cursor=cursor, limit=limit)
     pages: PageCache = request.app.state.pages
     key = ("search", repr(query), tier or "")
-    serial = pages.serial()
-    page = pages.get(key, serial)
-    if page is None:
-        page = pages.put(key, serial, await run_in_threadpool(_search, db, query, tier))
+    page = await pages.page(key, lambda: _search(db, query, tier))
     return cached(request, page.body, "application/json", settings.index_cache_seconds,
                   vary="Accept", etag=page.etag, gzipped=page.gzipped)
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
-from starlette.concurrency import run_in_threadpool
 
 from marketplace.caching import cached
 from marketplace.catalog import service as catalog
@@ -65,10 +64,7 @@ async def _page(request: Request, key: tuple[str, ...], media: str,
     """Serve from the per-process page cache when the index serial is unchanged."""
     state = request.app.state
     pages: PageCache = state.pages
-    serial = pages.serial()
-    page = pages.get(key, serial)
-    if page is None:
-        page = pages.put(key, serial, await run_in_threadpool(make))
+    page = await pages.page(key, make)
     return cached(request, page.body, media, state.settings.index_cache_seconds,
                   etag=page.etag, gzipped=page.gzipped)
 

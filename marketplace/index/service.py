@@ -8,16 +8,19 @@ seconds in the others (far less than the ``Cache-Control`` clients are given any
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
 import itertools
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Final, NamedTuple
 
 from sqlalchemy import event, text
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from marketplace.db import Database
 from marketplace.index.models import IndexState
@@ -63,6 +66,7 @@ class PageCache:
         self._pages: OrderedDict[tuple[str, ...], tuple[tuple[int, int], Page]] = OrderedDict()
         self._lock = threading.Lock()
         self._serial = 0
+        self._rendering: dict[tuple[tuple[str, ...], tuple[int, int]], asyncio.Future[Page]] = {}
         self._checked = -SERIAL_TTL
 
     def serial(self) -> tuple[int, int]:
@@ -75,6 +79,28 @@ class PageCache:
                 connection.rollback()
             self._serial, self._checked = int(value or 0), now
         return self._serial, _local["generation"]
+
+    async def page(self, key: tuple[str, ...], make: Callable[[], bytes]) -> Page:
+        """The cached page, or render it once (in a worker thread) however many ask at once."""
+        serial = self.serial()
+        page = self.get(key, serial)
+        if page is not None:
+            return page
+        pending = self._rendering.get((key, serial))
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[Page] = asyncio.get_running_loop().create_future()
+        self._rendering[(key, serial)] = future
+        try:
+            page = self.put(key, serial, await run_in_threadpool(make))
+            future.set_result(page)
+            return page
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved here; waiters re-raise it themselves
+            raise
+        finally:
+            del self._rendering[(key, serial)]
 
     def get(self, key: tuple[str, ...], serial: tuple[int, int]) -> Page | None:
         with self._lock:
