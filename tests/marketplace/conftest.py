@@ -24,7 +24,7 @@ from fastapi import FastAPI
 from sqlalchemy import create_engine, text
 
 from marketplace.accounts import service as accounts
-from marketplace.accounts.models import ApiTokenCreate, PartnerCreate
+from marketplace.accounts.models import ApiTokenCreate
 from marketplace.app import create_app
 from marketplace.db import Database
 from marketplace.settings import Settings
@@ -171,10 +171,7 @@ PartnerFactory = Callable[..., PartnerHandle]
 def make_partner(db: Database) -> PartnerFactory:
     def make(name: str = "acme", *, scope: str | None = None) -> PartnerHandle:
         with db.write() as session:
-            existing = session.exec(
-                accounts.select(accounts.Partner).where(accounts.Partner.name == name)).first()
-            partner = existing or accounts.create_partner(
-                session, PartnerCreate(name=name, email=f"{name}@example.com"))
+            partner = accounts.ensure_partner(session, name, f"{name}@example.com")
             issued = accounts.issue_token(session, partner.id, ApiTokenCreate(skill_name=scope))
             handle = PartnerHandle(partner.name, partner.id, issued.token, issued.id)
             session.commit()
