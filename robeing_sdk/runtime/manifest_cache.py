@@ -25,8 +25,10 @@ _FORMAT = 1
 
 
 def default_cache_path() -> Path:
-    """One file per Python environment, so two virtualenvs never evict each other."""
-    environment = hashlib.sha256(sys.prefix.encode()).hexdigest()[:12]
+    """One file per environment (interpreter prefix and import path), so two virtualenvs,
+    or one run with extra ``PYTHONPATH`` entries, never evict each other's entries."""
+    key = "\0".join([sys.prefix, *sys.path])
+    environment = hashlib.sha256(key.encode()).hexdigest()[:12]
     if explicit := os.environ.get("ROBEING_CACHE_DIR"):
         folder = Path(explicit)
     else:
