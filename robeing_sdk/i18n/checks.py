@@ -11,9 +11,11 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from babel.messages.catalog import Message
+from babel.messages.extract import extract_from_file
 from babel.messages.pofile import PoFileError, read_po
 
 from robeing_sdk.i18n.locales import SUPPORTED_LOCALES
@@ -63,8 +65,20 @@ def _with_extra_locales(folder: Path, locales: tuple[str, ...]) -> tuple[str, ..
     return (*locales, *extra)
 
 
-def check_catalogs(folder: Path, locales: tuple[str, ...] = SUPPORTED_LOCALES) -> list[Problem]:
-    """Check ``folder/<lang>/LC_MESSAGES/messages.po`` for every non-English locale."""
+def used_messages(package: Path) -> set[str]:
+    """The English texts the code in ``package`` passes to gettext, _ and ngettext."""
+    found: set[str] = set()
+    keywords: dict[str, Any] = {"gettext": None, "_": None, "ngettext": (1, 2)}
+    for path in sorted(package.rglob("*.py")):
+        for _, message, _, _ in extract_from_file("python", str(path), keywords=keywords):
+            found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def check_catalogs(folder: Path, locales: tuple[str, ...] = SUPPORTED_LOCALES,
+                   used: set[str] | None = None) -> list[Problem]:
+    """Check ``folder/<lang>/LC_MESSAGES/messages.po`` for every non-English locale, and,
+    given the texts the code ``used``, that catalog and code agree."""
     problems: list[Problem] = []
     for locale in _with_extra_locales(folder, locales):
         if locale == "en":
@@ -79,9 +93,19 @@ def check_catalogs(folder: Path, locales: tuple[str, ...] = SUPPORTED_LOCALES) -
         except (PoFileError, ValueError) as exc:
             problems.append(Problem(str(path), f"cannot be read: {exc}"))
             continue
+        if catalog.fuzzy:
+            problems.append(Problem(str(path), "the header is marked fuzzy (it carries "
+                                               "Plural-Forms)"))
+        entries = set()
         for message in catalog:
             if message.id:
+                entries.add(message.id if isinstance(message.id, str) else message.id[0])
                 problems.extend(_check_message(str(path), message, catalog.num_plurals))
+        if used is not None:
+            problems.extend(Problem(str(path), f"{text[:40]!r} is used in the code but "
+                                               "missing here") for text in sorted(used - entries))
+            problems.extend(Problem(str(path), f"{text[:40]!r} is not used in the code")
+                            for text in sorted(entries - used))
     return problems
 
 
@@ -106,5 +130,6 @@ def check_prompts(folder: Path, locales: tuple[str, ...] = SUPPORTED_LOCALES) ->
 
 
 def check_skill_folder(folder: Path) -> list[Problem]:
-    """All checks for the folder holding a skill's manifest."""
-    return check_catalogs(folder / "locales") + check_prompts(folder / "prompts")
+    """All checks for the folder holding a skill's manifest (its package)."""
+    return (check_catalogs(folder / "locales", used=used_messages(folder))
+            + check_prompts(folder / "prompts"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 from robeing_sdk.llm.base import LLMProvider
 from robeing_sdk.manifest import MANIFEST_FILENAME, parse_manifest
@@ -40,3 +41,15 @@ def runtime_with(*skills: str, llm: LLMProvider | None = None,
     base = config or RuntimeConfig()
     return Runtime.from_environment(base.model_copy(update={"only": frozenset(skills)}),
                                     llm=llm, profile=profile, clock=clock)
+
+
+def translation_problems(package: ModuleType | Path) -> list[str]:
+    """Everything ``robeing i18n check`` would refuse in a skill package, as sentences.
+
+    ``assert translation_problems(my_skill) == []`` in a test keeps catalogs complete,
+    consistent with the code, and prompt templates present in every locale.
+    """
+    from robeing_sdk.i18n.checks import check_skill_folder
+
+    folder = package if isinstance(package, Path) else Path(str(package.__file__)).parent
+    return [str(problem) for problem in check_skill_folder(folder)]

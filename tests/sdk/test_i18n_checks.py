@@ -56,3 +56,13 @@ def test_every_catalog_and_prompt_shipped_in_this_repository_is_complete() -> No
     problems = [str(p) for f in folders for p in check_skill_folder(f)]
     problems += [str(p) for p in check_catalogs(ROOT / "robeing_sdk" / "locales")]
     assert problems == []
+
+
+def test_catalog_and_code_must_agree(tmp_path: Path) -> None:
+    (tmp_path / "skill.py").write_text(
+        'def f(context):\n    return context.gettext("Used") + context.gettext("Only in code")\n',
+        encoding="utf-8")
+    catalogs(tmp_path, 'msgid "Used"\nmsgstr "사용"\n\nmsgid "Stale"\nmsgstr "낡음"\n')
+    found = [str(p) for p in check_skill_folder(tmp_path)]
+    assert any("'Only in code' is used in the code but missing here" in p for p in found)
+    assert any("'Stale' is not used in the code" in p for p in found)

@@ -43,7 +43,7 @@ def process_runtime():
 
 def test_an_endless_loop_is_killed_and_the_next_call_gets_a_fresh_process(
         install_skill, process_runtime) -> None:
-    install_skill("spinner", handler=SPIN_FOREVER, extra="timeout = 5")
+    install_skill("spinner", handler=SPIN_FOREVER, extra="timeout = 60")  # a slow spawn is fine
     rt = process_runtime()
     assert rt.ask_sync("warm", skill="spinner").reply.text == "alive en"
     first = rt._processes["spinner"].process

@@ -28,4 +28,4 @@ def test_a_scaffolded_skill_builds_installs_and_passes_its_own_tests(tmp_path: P
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(project / "tests")],
         cwd=project, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "4 passed" in result.stdout
+    assert "5 passed" in result.stdout
