@@ -25,10 +25,8 @@ _FORMAT = 1
 
 
 def default_cache_path() -> Path:
-    """One file per environment (interpreter prefix and import path), so two virtualenvs,
-    or one run with extra ``PYTHONPATH`` entries, never evict each other's entries."""
-    key = "\0".join([sys.prefix, *sys.path])
-    environment = hashlib.sha256(key.encode()).hexdigest()[:12]
+    """One file per Python environment, so two virtualenvs never share entries."""
+    environment = hashlib.sha256(sys.prefix.encode()).hexdigest()[:12]
     if explicit := os.environ.get("ROBEING_CACHE_DIR"):
         folder = Path(explicit)
     else:
@@ -37,13 +35,12 @@ def default_cache_path() -> Path:
 
 
 class ManifestCache:
-    __slots__ = ("_dirty", "_entries", "_seen", "path")
+    __slots__ = ("_dirty", "_entries", "path")
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_cache_path()
         self._entries: dict[str, list[Any]] | None = None
         self._dirty = False
-        self._seen: set[str] = set()
 
     def _load(self) -> dict[str, list[Any]]:
         if self._entries is None:
@@ -58,7 +55,6 @@ class ManifestCache:
 
     def get(self, path: Path, stat: os.stat_result) -> SkillManifest | None:
         entry = self._load().get(str(path))
-        self._seen.add(str(path))
         if entry is None or entry[0] != stat.st_mtime_ns or entry[1] != stat.st_size:
             return None
         try:
@@ -68,17 +64,13 @@ class ManifestCache:
 
     def put(self, path: Path, stat: os.stat_result, manifest: SkillManifest) -> None:
         self._load()[str(path)] = [stat.st_mtime_ns, stat.st_size, manifest.model_dump_json()]
-        self._seen.add(str(path))
         self._dirty = True
 
     def save(self) -> None:
-        """Write what this run used (uninstalled skills drop out), if anything changed."""
-        if self._entries is None:
+        """Write the cache if a manifest was parsed, dropping entries of removed files."""
+        if not self._dirty or self._entries is None:
             return
-        stale = self._entries.keys() - self._seen
-        if not self._dirty and not stale:
-            return
-        for key in stale:
+        for key in [key for key in self._entries if not os.path.exists(key)]:
             del self._entries[key]
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ routing), optionally as received at a given time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +19,14 @@ import pytest
 from robeing_sdk.llm.fake import FakeLLM
 from robeing_sdk.runtime.runtime import Answer, Runtime
 from robeing_sdk.testing.helpers import find_skill_name, runtime_with
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _robeing_private_caches(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Test sessions neither read nor write the user's manifest cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ROBEING_CACHE_DIR", str(tmp_path_factory.mktemp("robeing-cache")))
+        yield
 
 
 @pytest.fixture
