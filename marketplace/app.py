@@ -8,7 +8,7 @@ from marketplace import schema
 from marketplace.db import Database
 from marketplace.index.service import PageCache
 from marketplace.limits import BodySizeLimit
-from marketplace.openapi import install_error_handlers
+from marketplace.openapi import install_error_handlers, use_problem_details_for_422
 from marketplace.settings import Settings, get_settings
 from marketplace.storage import ArtifactStore, LocalArtifactStore
 from robeing_sdk import __version__
@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None, *, store: ArtifactStore | None 
     app.state.store = store or LocalArtifactStore(settings.resolved_artifact_dir)
     app.state.pages = PageCache(db)
     install_error_handlers(app)
+    use_problem_details_for_422(app)
     app.add_middleware(BodySizeLimit, body_bytes=settings.max_body_bytes,
                        upload_bytes=settings.max_upload_bytes)
 

@@ -35,9 +35,10 @@ class ProblemDetails(BaseModel):
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` entries for the given error statuses (422 is added by FastAPI)."""
-    return {status: {"model": ProblemDetails,
-                     "description": HTTPStatus(status).phrase,
-                     "content": {PROBLEM_MEDIA_TYPE: {}}} for status in statuses}
+    return {status: {"description": HTTPStatus(status).phrase,
+                     "content": {PROBLEM_MEDIA_TYPE: {"schema": {
+                         "$ref": "#/components/schemas/ProblemDetails"}}}}
+            for status in statuses}
 
 
 def problem(status: int, title: str, detail: str, slug: str,
@@ -62,6 +63,32 @@ def _describe(exc: RequestValidationError) -> str:
     elif first.get("type") == "json_invalid":
         return "The request body is not valid JSON."
     return f"Field '{where}': {message}."
+
+
+def use_problem_details_for_422(app: FastAPI) -> None:
+    """Document 422 as what it is: problem details, not FastAPI's default error list."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version,
+                             description=app.description, routes=app.routes)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas["ProblemDetails"] = ProblemDetails.model_json_schema()
+        problem_ref = {"$ref": "#/components/schemas/ProblemDetails"}
+        for item in schema.get("paths", {}).values():
+            for operation in item.values():
+                responses = operation.get("responses", {})
+                if "422" in responses:
+                    responses["422"] = {"description": "Invalid request (the field is named)",
+                                        "content": {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}}
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def install_error_handlers(app: FastAPI) -> None:

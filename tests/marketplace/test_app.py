@@ -38,6 +38,12 @@ def test_openapi_documents_errors_for_every_operation(client: TestClient) -> Non
         statuses = {int(code) for code in op["responses"] if code.isdigit()}
         assert any(400 <= code < 500 for code in statuses), f"{method} {path}"
     assert "ProblemDetails" in spec["components"]["schemas"]
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    for path, _method, op in operations:
+        for code, response in op["responses"].items():
+            if code.startswith(("4", "5")):
+                (schema,) = (c["schema"] for c in response["content"].values())
+                assert schema == {"$ref": "#/components/schemas/ProblemDetails"}, (path, code)
     legacy = spec["paths"]["/legacy/"]["post"]
     assert "multipart/form-data" in legacy["requestBody"]["content"]
     assert {"401", "403", "413"} <= set(legacy["responses"])
