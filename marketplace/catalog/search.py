@@ -1,6 +1,13 @@
 """Catalog search: full text over names, summaries and localized descriptions, filters,
 three sort orders and keyset (cursor) pagination with opaque cursors.
 
+Every query word must occur in the skill's search text (a substring match, so Korean,
+Japanese and Chinese words need no segmentation). An index answers it without a scan
+(migration ``7c2e41a9d3f0``): on SQLite the ``skill_fts`` FTS5 trigram table, kept current by
+triggers, for words of three characters or more (shorter words cannot use trigrams and are
+matched with ``LIKE`` among the candidates); on PostgreSQL the same ``LIKE`` is served by a
+``pg_trgm`` GIN index. Ranking is computed on the matches only.
+
 A cursor is base64url JSON of the sort order and the last row's sort key; one that does not
 decode, or was made for another sort order, is a :class:`~marketplace.errors.BadCursor` (400).
 """
@@ -16,7 +23,7 @@ from typing import Any, Final
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_
+from sqlalchemy import ColumnElement, and_, case, column, func, literal, or_, table
 from sqlmodel import Session, col, select
 
 from marketplace.catalog.models import Skill, SkillRole
@@ -25,6 +32,9 @@ from marketplace.errors import BadCursor, BadRequest
 MAX_QUERY_CHARS: Final = 200
 MAX_TERMS: Final = 8
 MAX_PAGE: Final = 100
+TRIGRAM: Final = 3  # shortest word the trigram index can find
+
+_skill_fts = table("skill_fts", column("skill_id"), column("search_text"))
 
 
 class Sort(StrEnum):
@@ -57,6 +67,26 @@ def _escape_like(term: str) -> str:
 def _contains(column: Any, term: str) -> ColumnElement[bool]:
     result: ColumnElement[bool] = column.like(f"%{_escape_like(term)}%", escape="\\")
     return result
+
+
+def _fts_phrase(term: str) -> str:
+    """An FTS5 string literal: matched as a substring by the trigram tokenizer."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _word_filters(session: Session, terms: list[str]) -> list[ColumnElement[bool]]:
+    """Conditions that every term occurs in the search text, index-backed where possible."""
+    if session.get_bind().dialect.name != "sqlite":
+        return [_contains(col(Skill.search_text), term) for term in terms]  # pg_trgm GIN
+    indexed = [term for term in terms if len(term) >= TRIGRAM]
+    filters = [_contains(col(Skill.search_text), term) for term in terms
+               if len(term) < TRIGRAM]
+    if indexed:
+        expression = " ".join(_fts_phrase(term) for term in indexed)  # implicit AND
+        matches = select(_skill_fts.c.skill_id).where(
+            _skill_fts.c.search_text.match(expression))
+        filters.insert(0, col(Skill.id).in_(matches))
+    return filters
 
 
 def _encode(sort: Sort, key: list[Any]) -> str:
@@ -108,8 +138,8 @@ def search(session: Session, query: Query) -> tuple[list[Skill], str | None]:
     else:
         score = col(Skill.downloads)
     statement = select(Skill, score.label("score"))
-    for term in terms:
-        statement = statement.where(_contains(col(Skill.search_text), term))
+    for condition in _word_filters(session, terms):
+        statement = statement.where(condition)
     if query.category:
         statement = statement.where(_contains(literal(" ") + col(Skill.categories) + " ",
                                               f" {query.category} "))

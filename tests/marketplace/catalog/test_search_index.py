@@ -1,0 +1,79 @@
+"""The search index (SQLite FTS5 trigram, PostgreSQL pg_trgm): same answers as a substring scan,
+for CJK text and short words too, and kept current when a skill's listing changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from marketplace.db import Database
+
+
+def names(client: TestClient, q: str) -> list[str]:
+    response = client.get("/v1/skills", params={"q": q})
+    assert response.status_code == 200, response.text
+    return [item["name"] for item in response.json()["items"]]
+
+
+@pytest.fixture
+def published(make_partner: Any, wheels: Any, upload_file: Any) -> Any:
+    partner = make_partner()
+    for name, summary, description in [
+        ("invoice-helper", "Writes invoices.", "請求書を作成します。"),
+        ("tax-buddy", "Answers tax questions.", "报税助手，回答问题。"),
+        ("go-fish", "A card game.", "Plays go fish with you."),
+    ]:
+        response = upload_file(partner, wheels(name, summary=summary, description=description))
+        assert response.status_code == 200, response.text
+    return partner
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    ("請求書", ["invoice-helper"]),            # Japanese, no word boundaries
+    ("作成", ["invoice-helper"]),              # two characters: below the trigram length
+    ("报税助手", ["tax-buddy"]),                # Chinese
+    ("스킬", ["go-fish", "invoice-helper", "tax-buddy"]),  # Korean display names
+    ("테스트 스킬", ["go-fish", "invoice-helper", "tax-buddy"]),
+    ("nvoic", ["invoice-helper"]),             # any substring
+    ("INVOICE", ["invoice-helper"]),           # case-insensitive
+    ("go", ["go-fish"]),                       # short word, name prefix
+    ("go fish", ["go-fish"]),
+    ("tax invoice", []),                       # every word must match
+    ('"in', []), ("in%", []), ("_x_", []), ("in*", []), ("a OR b", []),  # literal text
+])
+def test_search_matches_substrings(client: TestClient, published: Any, q: str,
+                                   expected: list[str]) -> None:
+    assert names(client, q) == expected
+
+
+def test_index_follows_new_releases_and_yanks(client: TestClient, published: Any,
+                                             wheels: Any, upload_file: Any) -> None:
+    assert names(client, "crossword") == []
+    upload_file(published, wheels("go-fish", version="2.0.0", description="Now crossword too."))
+    assert names(client, "crossword") == ["go-fish"]
+    assert names(client, "go fish") == ["go-fish"]
+    yanked = client.put("/v1/skills/go-fish/releases/2.0.0/yank", json={"reason": "bad"},
+                        headers=published.bearer)
+    assert yanked.status_code == 200, yanked.text
+    assert names(client, "crossword") == []
+    assert names(client, "plays") == ["go-fish"]
+
+
+def test_the_index_exists(db: Database, published: Any) -> None:
+    with db.engine.connect() as connection:
+        if db.is_sqlite:
+            rows = connection.execute(text("SELECT count(*) FROM skill_fts")).scalar()
+            skills = connection.execute(text("SELECT count(*) FROM skill")).scalar()
+            assert rows == skills == 3
+            plan = connection.execute(text(
+                "EXPLAIN QUERY PLAN SELECT skill_id FROM skill_fts "
+                "WHERE search_text MATCH '\"abc\"'")).all()
+            assert "VIRTUAL TABLE INDEX" in " ".join(str(row) for row in plan)
+        else:
+            index = connection.execute(text(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_skill_search_trgm' "
+                "AND schemaname = current_schema()")).scalar()
+            assert index is not None and "gin_trgm_ops" in index
