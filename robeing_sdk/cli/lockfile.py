@@ -34,7 +34,8 @@ def _hashes(client: httpx.Client, index: str, name: str, version: str) -> list[s
     return sorted(found)
 
 
-def render_requirements(records: list[SkillRecord], marketplace_url: str) -> str:
+def render_requirements(records: list[SkillRecord], marketplace_url: str) -> tuple[str, bool]:
+    """The requirements text, and whether every line carries its hashes."""
     index = marketplace_url.rstrip("/")
     lines = [f"# robeing skills, exported with robeing {__version__}",
              f"# restore with: robeing skills sync FILE   (index: {index}/simple/)"]
@@ -51,7 +52,7 @@ def render_requirements(records: list[SkillRecord], marketplace_url: str) -> str
         if with_hashes:
             line += "".join(f" \\\n    --hash=sha256:{h}" for h in hashes)
         lines.append(line)
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n", with_hashes
 
 
 def sync_requirements(requirements: Path, marketplace_url: str) -> int:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from robeing_sdk.cli.output import console, fail, print_json
+from robeing_sdk.cli.output import console, errors, fail, print_json
 from robeing_sdk.runtime.config import load_config, save_disabled
 from robeing_sdk.runtime.discovery import SkillRecord, SkillStatus
 
@@ -109,7 +109,12 @@ def export(output: Annotated[Path | None, typer.Option("-o", "--output")] = None
     from the marketplace index when it can be reached)."""
     from robeing_sdk.cli.lockfile import render_requirements
 
-    text = render_requirements(_records(), load_config().marketplace_url)
+    url = load_config().marketplace_url
+    text, hashed = render_requirements(_records(), url)
+    if not hashed:
+        errors.print(f"[yellow]Warning:[/yellow] the marketplace at {url} did not list every "
+                     "file, so the file has no hashes; pip will not verify what it installs.",
+                     soft_wrap=True)
     if output is None:
         typer.echo(text, nl=False)
     else:

@@ -80,6 +80,7 @@ def test_export_pins_exact_versions(install_skill) -> None:
     install_skill("good", version="1.2.3")
     result = run("skills", "export", env={"ROBEING_MARKETPLACE_URL": "http://127.0.0.1:9"})
     assert "skill-good==1.2.3" in result.stdout
+    assert "did not list every file, so the file has no hashes" in result.output
 
 
 def test_new_skill_scaffolds_a_project_and_refuses_to_overwrite(tmp_path: Path) -> None:
