@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from robeing_sdk.cli.output import console, errors, print_json
@@ -51,7 +52,7 @@ def ask(
             console.print(f"[dim]chosen: {answer.skill or 'none'}[/dim]")
         console.print(answer.reply.text, markup=False)
         if answer.error is not None:
-            errors.print(f"[yellow]{answer.error.type}[/yellow]: {answer.error.detail}",
+            errors.print(f"[yellow]{answer.error.type}[/yellow]: {escape(answer.error.detail)}",
                          soft_wrap=True)
     if not answer.ok:
         raise typer.Exit(3)

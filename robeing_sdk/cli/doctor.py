@@ -6,6 +6,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from robeing_sdk.cli.output import console, print_json
 
@@ -43,9 +44,9 @@ def doctor(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         console.print(f"{report['ok']} of {len(records)} skills ok")
         for problem in report["problems"]:
             console.print(f"  [red]{problem['status']}[/red] {problem['skill']} "
-                          f"({problem['distribution']}): {problem['reason']}", markup=True)
+                          f"({problem['distribution']}): {escape(problem['reason'])}", markup=True)
         for name, reason in host.failures.items():
-            console.print(f"  [red]host plugin[/red] {name}: {reason}")
+            console.print(f"  [red]host plugin[/red] {name}: {escape(reason)}")
     broken = [r for r in problems if r.status in (SkillStatus.BROKEN, SkillStatus.INCOMPATIBLE)]
     if broken or host.failures:
         raise typer.Exit(1)

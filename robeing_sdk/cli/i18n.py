@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from robeing_sdk.cli.output import console, fail
 from robeing_sdk.i18n.locales import SUPPORTED_LOCALES
@@ -79,7 +80,7 @@ def check(projects: Annotated[list[Path] | None, typer.Argument()] = None) -> No
         fail(f"No {MANIFEST_FILENAME} found.")
     problems = [problem for folder in folders for problem in check_skill_folder(folder)]
     for problem in problems:
-        console.print(f"[red]✗[/red] {problem}", markup=True, soft_wrap=True)
+        console.print(f"[red]✗[/red] {escape(str(problem))}", markup=True, soft_wrap=True)
     if problems:
         raise typer.Exit(1)
     console.print(f"{len(folders)} skill(s): every catalog and prompt complete in "

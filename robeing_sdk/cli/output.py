@@ -7,6 +7,7 @@ import sys
 from typing import Any, NoReturn
 
 from rich.console import Console
+from rich.markup import escape
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -18,5 +19,5 @@ def print_json(data: Any) -> None:
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Stop with one sentence on stderr and a non-zero exit code."""
-    errors.print(f"[red]Error:[/red] {message}", markup=True, soft_wrap=True)
+    errors.print(f"[red]Error:[/red] {escape(message)}", markup=True, soft_wrap=True)
     raise SystemExit(code)

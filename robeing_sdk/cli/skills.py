@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from robeing_sdk.cli.output import console, errors, fail, print_json
@@ -75,7 +76,7 @@ def info(name: str, as_json: JsonOption = False) -> None:
         return
     for key, value in data.items():
         if value not in (None, [], False):
-            console.print(f"[bold]{key}[/bold]: {value}")
+            console.print(f"[bold]{key}[/bold]: {escape(str(value))}")
 
 
 def _set_disabled(name: str, disable: bool) -> None:

@@ -93,3 +93,11 @@ def test_new_skill_scaffolds_a_project_and_refuses_to_overwrite(tmp_path: Path) 
     assert again.exit_code == 1 and "already exists" in again.output
     bad = run("new", "skill", "no/slashes", "-d", str(tmp_path))
     assert bad.exit_code == 1 and "not a valid skill name" in bad.output
+
+
+def test_brackets_in_a_message_are_shown_not_taken_for_markup(tmp_path: Path) -> None:
+    folder = tmp_path / "[red]nope[/red]"
+    (folder / "x").mkdir(parents=True)
+    result = run("new", "skill", "x", "-d", str(folder))
+    assert result.exit_code == 1
+    assert "[red]nope[/red]" in result.output and "already exists" in result.output
