@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from robeing_sdk.cli.output import console, errors, print_json
+from robeing_sdk.cli.output import _, console, errors, print_json
 
 
 def ask(
@@ -33,7 +33,7 @@ def ask(
     if not message.strip():
         from robeing_sdk.cli.output import fail
 
-        fail("The message is empty; say something, e.g. robeing ask \"hello\".")
+        fail(_('The message is empty; say something, e.g. robeing ask "hello".'))
     runtime = Runtime.from_environment(config)
     answer = runtime.ask_sync(message, locale=locale, skill=skill)
     if as_json:
@@ -43,13 +43,15 @@ def ask(
         print_json(data)
     else:
         if explain:
-            table = Table("skill", "intent", "score", "keyword", "similarity",
-                          title=f"routing (threshold {config.route_threshold:.2f})")
+            table = Table(_("skill"), _("intent"), _("score"), _("keyword"), _("similarity"),
+                          title=_("routing (threshold {threshold})",
+                                  threshold=f"{config.route_threshold:.2f}"))
             for row in answer.scores:
                 table.add_row(row.skill, row.intent, f"{row.score:.2f}", row.keyword or "",
                               f"{row.similarity:.2f}")
             console.print(table)
-            console.print(f"[dim]chosen: {answer.skill or 'none'}[/dim]")
+            chosen = _("chosen: {skill}", skill=answer.skill or _("none"))
+            console.print(f"[dim]{escape(chosen)}[/dim]")
         console.print(answer.reply.text, markup=False)
         if answer.error is not None:
             errors.print(f"[yellow]{answer.error.type}[/yellow]: {escape(answer.error.detail)}",

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from robeing_sdk.cli.output import console, print_json
+from robeing_sdk.cli.output import _, console, print_json, status_text
 
 
 def doctor(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
@@ -40,10 +40,10 @@ def doctor(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         print_json(report)
     else:
         console.print(f"robeing SDK {__version__} on Python {report['python']}")
-        console.print(f"config: {report['config_file']}")
-        console.print(f"{report['ok']} of {len(records)} skills ok")
+        console.print(_("config: {path}", path=report["config_file"]), markup=False)
+        console.print(_("{ok} of {total} skills ok", ok=report["ok"], total=len(records)))
         for problem in report["problems"]:
-            console.print(f"  [red]{problem['status']}[/red] {problem['skill']} "
+            console.print(f"  [red]{status_text(problem['status'])}[/red] {problem['skill']} "
                           f"({problem['distribution']}): {escape(problem['reason'])}", markup=True)
         for name, reason in host.failures.items():
             console.print(f"  [red]host plugin[/red] {name}: {escape(reason)}")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from robeing_sdk.cli.output import console
+from robeing_sdk.cli.output import _, console
 
 app = typer.Typer(no_args_is_help=True, help="Create new projects from templates.")
 
@@ -22,6 +22,6 @@ def new_skill(
     from robeing_sdk.scaffold import create_skill
 
     target = create_skill(name, directory)
-    console.print(f"Created {target}. Next:\n"
-                  f"  cd {target} && pip install -e '.[test]' && pytest\n"
+    console.print(_("Created {path}. Next:", path=target), markup=False)
+    console.print(f"  cd {target} && pip install -e '.[test]' && pytest\n"
                   f"  robeing ask \"hello\" --skill {target.name}", markup=False)

@@ -9,7 +9,15 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from robeing_sdk.cli.output import console, errors, fail, print_json
+from robeing_sdk.cli.output import (
+    _,
+    cli_locale,
+    console,
+    errors,
+    fail,
+    print_json,
+    status_text,
+)
 from robeing_sdk.runtime.config import load_config, save_disabled
 from robeing_sdk.runtime.discovery import SkillRecord, SkillStatus
 
@@ -53,11 +61,13 @@ def list_skills(as_json: JsonOption = False) -> None:
     if as_json:
         print_json([record_dict(r) for r in records])
         return
-    table = Table("skill", "version", "status", "what it does")
+    table = Table(_("skill"), _("version"), _("status"), _("what it does"))
     for r in records:
         style = _STATUS_STYLE[r.status]
-        what = r.reason if r.status is not SkillStatus.OK else record_dict(r)["description"]
-        table.add_row(r.name, r.version, f"[{style}]{r.status}[/{style}]", what or "")
+        what = (r.reason if r.status is not SkillStatus.OK
+                else record_dict(r, cli_locale())["description"])
+        table.add_row(r.name, r.version, f"[{style}]{status_text(r.status)}[/{style}]",
+                      escape(what or ""))
     console.print(table)
 
 
@@ -69,7 +79,7 @@ def info(name: str, as_json: JsonOption = False) -> None:
     wanted = canonicalize_name(name)
     found = [r for r in _records() if r.name == wanted]
     if not found:
-        fail(f"No installed skill is called {name!r}; see `robeing skills list`.")
+        fail(_("No installed skill is called {name}; see `robeing skills list`.", name=repr(name)))
     data = record_dict(found[0])
     if as_json:
         print_json(data)
@@ -84,12 +94,14 @@ def _set_disabled(name: str, disable: bool) -> None:
 
     wanted = canonicalize_name(name)
     if wanted not in {r.name for r in _records()}:
-        fail(f"No installed skill is called {name!r}; see `robeing skills list`.")
+        fail(_("No installed skill is called {name}; see `robeing skills list`.", name=repr(name)))
     config = load_config()
     disabled = set(config.disabled)
     (disabled.add if disable else disabled.discard)(wanted)
     path = save_disabled(frozenset(disabled))
-    console.print(f"{'Disabled' if disable else 'Enabled'} {wanted} (saved in {path}).")
+    done = (_("Disabled {skill} (saved in {path}).", skill=wanted, path=path) if disable
+            else _("Enabled {skill} (saved in {path}).", skill=wanted, path=path))
+    console.print(done, markup=False)
 
 
 @app.command("disable")
@@ -113,14 +125,15 @@ def export(output: Annotated[Path | None, typer.Option("-o", "--output")] = None
     url = load_config().marketplace_url
     text, hashed = render_requirements(_records(), url)
     if not hashed:
-        errors.print(f"[yellow]Warning:[/yellow] the marketplace at {url} did not list every "
-                     "file, so the file has no hashes; pip will not verify what it installs.",
-                     soft_wrap=True)
+        warning = _("The marketplace at {url} did not list every file, so the file has no "
+                    "hashes; pip will not verify what it installs.", url=url)
+        label = _("Warning:")
+        errors.print(f"[yellow]{label}[/yellow] {escape(warning)}", soft_wrap=True)
     if output is None:
         typer.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
-        console.print(f"Wrote {output}.")
+        console.print(_("Wrote {path}.", path=output), markup=False)
 
 
 @app.command("sync")

@@ -48,7 +48,7 @@ from robeing_sdk.runtime.workers import DaemonWorkers
 
 log = logging.getLogger(__name__)
 HANDLE_HOOK = "robeing_handle_message"
-_SDK_TEXTS = Path(__file__).resolve().parent.parent / "locales"
+_SDK_TEXTS = Path(__file__).resolve().parent.parent / "locales"  # the SDK's own catalogs
 
 
 class ErrorInfo(BaseModel):

@@ -18,6 +18,7 @@ def run(*args: str, env: dict[str, str] | None = None):
 @pytest.fixture(autouse=True)
 def _own_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ROBEING_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("ROBEING_LOCALE", "en")  # English texts whatever the machine's LANG
 
 
 def test_skills_list_json_shows_status_and_reason(install_skill) -> None:
@@ -101,3 +102,15 @@ def test_brackets_in_a_message_are_shown_not_taken_for_markup(tmp_path: Path) ->
     result = run("new", "skill", "x", "-d", str(folder))
     assert result.exit_code == 1
     assert "[red]nope[/red]" in result.output and "already exists" in result.output
+
+
+def test_the_clis_own_texts_follow_the_users_language(install_skill) -> None:
+    install_skill("good")
+    korean = run("skills", "list", env={"LANG": "ko_KR.UTF-8", "ROBEING_LOCALE": ""})
+    assert "스킬" in korean.output and "정상" in korean.output
+    assert "Good 스킬" not in korean.output  # the description, not the display name
+    japanese = run("skills", "info", "nope", env={"ROBEING_LOCALE": "ja"})
+    assert japanese.exit_code == 1
+    assert "エラー: 'nope' という名前のスキルはインストールされていません。" in japanese.output
+    english = run("skills", "info", "nope", env={"ROBEING_LOCALE": "", "LANG": "C.UTF-8"})
+    assert "Error: No installed skill is called 'nope'" in english.output
