@@ -44,11 +44,12 @@ def create_app(settings: Settings | None = None, *, store: ArtifactStore | None 
     from marketplace.accounts.routes import router as accounts_router
     from marketplace.catalog.routes import router as catalog_router
     from marketplace.index.routes import router as index_router
+    from marketplace.partners.routes import router as partners_router
     from marketplace.releases.routes import router as releases_router
     from marketplace.upload.routes import router as upload_router
 
     for router in (index_router, upload_router, catalog_router, releases_router,
-                   accounts_router):
+                   accounts_router, partners_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and database check")

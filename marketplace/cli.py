@@ -139,4 +139,7 @@ def robeing_register_commands(cli: typer.Typer) -> None:
     app.command("demo")(demo)
     app.command("upgrade")(upgrade)
     app.add_typer(partner_app, name="partner")
+    from marketplace.partners.cli import staff_app
+
+    app.add_typer(staff_app, name="staff")
     cli.add_typer(app, name="marketplace")

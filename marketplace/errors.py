@@ -13,10 +13,16 @@
     ├── NotAcceptable                     406  no representation matches ``Accept``
     ├── Conflict                          409  e.g. a name taken after normalization
     ├── PayloadTooLarge                   413
+    ├── Unprocessable                     422  well-formed, but the rules refuse the values
     ├── ServiceBusy                       503  the database is locked; retry (``Retry-After``)
     └── SchemaOutdated                    the database needs ``robeing marketplace upgrade``
 
 Callers branch on the type; ``str(error)`` is the one sentence shown to people.
+The partner program's own tree (:class:`partners.program.ProgramError`) is translated by
+:func:`from_program_error` and shown by the same handler: ``NotPermittedError`` 403;
+``InvalidTransitionError``, ``RequirementsNotMetError``, ``RetroactiveChangeError``,
+``ScheduleConflictError`` and ``NoScheduleInEffectError`` 409; ``ContractError``,
+``SplitError``, ``ProgramDataError`` and ``NaiveTimestampError`` 422.
 Responses follow RFC 9457 problem details: ``type``, ``title``, ``status``, ``detail``.
 """
 
@@ -98,6 +104,12 @@ class PayloadTooLarge(MarketplaceError):
     slug = "too-large"
 
 
+class Unprocessable(MarketplaceError):
+    status = 422
+    title = "Unprocessable request"
+    slug = "unprocessable"
+
+
 class ServiceBusy(MarketplaceError):
     status = 503
     title = "Service busy"
@@ -109,6 +121,22 @@ class ServiceBusy(MarketplaceError):
 
 class SchemaOutdated(MarketplaceError):
     slug = "schema-outdated"
+
+
+def from_program_error(exc: Exception) -> MarketplaceError:
+    """The HTTP face of a partner program error (the program itself knows nothing of HTTP)."""
+    from partners.program import errors as program
+
+    status: type[MarketplaceError] = MarketplaceError
+    if isinstance(exc, program.NotPermittedError):
+        status = Forbidden
+    elif isinstance(exc, program.TransitionError | program.RetroactiveChangeError
+                    | program.ScheduleConflictError | program.NoScheduleInEffectError):
+        status = Conflict
+    elif isinstance(exc, program.ContractError | program.SplitError | program.ProgramDataError
+                    | program.NaiveTimestampError):
+        status = Unprocessable
+    return status(str(exc))
 
 
 __all__ = [
@@ -124,5 +152,7 @@ __all__ = [
     "SchemaOutdated",
     "ServiceBusy",
     "Unauthorized",
+    "Unprocessable",
     "UploadRejected",
+    "from_program_error",
 ]

@@ -17,7 +17,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from marketplace.errors import MarketplaceError
+from marketplace.errors import MarketplaceError, from_program_error
+from partners.program import ProgramError
 
 PROBLEM_TYPE_BASE = "https://robeing.dev/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -93,6 +94,8 @@ def use_problem_details_for_422(app: FastAPI) -> None:
 
 def install_error_handlers(app: FastAPI) -> None:
     async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, ProgramError):
+            exc = from_program_error(exc)
         assert isinstance(exc, MarketplaceError)
         if exc.status >= 500:
             log.error("%s %s failed: %s", request.method, request.url.path, exc.detail)
@@ -111,5 +114,6 @@ def install_error_handlers(app: FastAPI) -> None:
                        phrase.lower().replace(" ", "-"), dict(exc.headers or {}))
 
     app.add_exception_handler(MarketplaceError, on_domain_error)
+    app.add_exception_handler(ProgramError, on_domain_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import ConfigDict, StringConstraints
@@ -12,6 +13,13 @@ from sqlmodel import Field, SQLModel
 from marketplace.db import UTCDateTime, utcnow
 
 PARTNER_TIERS = ("community", "certified", "gold", "strategic")
+
+
+class TokenRole(StrEnum):
+    """What a token may do within its partner: admins decide, members see and publish."""
+
+    ADMIN = "admin"
+    MEMBER = "member"
 
 
 class PartnerBase(SQLModel):
@@ -25,6 +33,8 @@ class Partner(PartnerBase, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     name: str = Field(max_length=100, unique=True, index=True)
     tier: str = Field(default="community", max_length=20)
+    is_staff: bool = Field(default=False, description="A marketplace staff account, not a "
+                           "partner organization (made by `robeing marketplace staff create`).")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -49,6 +59,9 @@ class ApiTokenBase(SQLModel):
     description: str = Field(default="", max_length=200)
     skill_name: str | None = Field(default=None, max_length=64,
                                    description="If set, the token may publish only this skill.")
+    role: TokenRole = Field(default=TokenRole.ADMIN,
+                            description="admin (decides for the partner) or member; a token "
+                            "cannot issue a token with more power than its own.")
 
 
 class ApiToken(ApiTokenBase, table=True):
@@ -57,6 +70,7 @@ class ApiToken(ApiTokenBase, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     partner_id: uuid.UUID = Field(foreign_key="partner.id", index=True)
     token_hash: str = Field(max_length=64, unique=True, index=True)
+    role: str = Field(default=TokenRole.ADMIN.value, max_length=10)  # type: ignore[assignment]
     prefix: str = Field(max_length=12)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

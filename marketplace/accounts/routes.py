@@ -1,4 +1,8 @@
-"""Accounts API: who am I, and my API tokens (list, issue, revoke)."""
+"""Accounts API: my API tokens (list, issue, revoke).
+
+``GET /v1/partners/me`` (who am I, with my place in the partner program) is served by
+:mod:`marketplace.partners.routes`.
+"""
 
 from __future__ import annotations
 
@@ -7,27 +11,11 @@ import uuid
 from fastapi import APIRouter
 
 from marketplace.accounts import service
-from marketplace.accounts.models import (
-    ApiTokenCreate,
-    ApiTokenIssued,
-    ApiTokenPublic,
-    Partner,
-    PartnerPublic,
-)
+from marketplace.accounts.models import ApiTokenCreate, ApiTokenIssued, ApiTokenPublic
 from marketplace.deps import CurrentPrincipal, ReadSession, WriteSession
-from marketplace.errors import NotFound
 from marketplace.openapi import problem_responses
 
 router = APIRouter(prefix="/v1", tags=["accounts"])
-
-
-@router.get("/partners/me", response_model=PartnerPublic, summary="The calling partner",
-            responses=problem_responses(401))
-def me(principal: CurrentPrincipal, session: ReadSession) -> PartnerPublic:
-    partner = session.get(Partner, principal.partner_id)
-    if partner is None:  # pragma: no cover - tokens belong to partners
-        raise NotFound("No such partner.")
-    return PartnerPublic.model_validate(partner)
 
 
 @router.get("/tokens", response_model=list[ApiTokenPublic], summary="My API tokens",
@@ -38,9 +26,10 @@ def list_tokens(principal: CurrentPrincipal, session: ReadSession) -> list[ApiTo
 
 @router.post("/tokens", response_model=ApiTokenIssued, status_code=201,
              summary="Issue a new API token (the secret is shown only in this response)",
-             responses=problem_responses(401, 503))
+             responses=problem_responses(401, 403, 503))
 def issue_token(data: ApiTokenCreate, principal: CurrentPrincipal,
                 session: WriteSession) -> ApiTokenIssued:
+    service.check_may_issue(principal, data)
     issued = service.issue_token(session, principal.partner_id, data)
     service.touch_token(session, principal)
     session.commit()

@@ -22,9 +22,10 @@ from marketplace.accounts.models import (
     ApiTokenPublic,
     Partner,
     PartnerCreate,
+    TokenRole,
 )
 from marketplace.db import utcnow
-from marketplace.errors import BadRequest, Conflict, NotFound, Unauthorized
+from marketplace.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
 
 TOKEN_PREFIX: Final = "rbt_"
 
@@ -37,6 +38,8 @@ class Principal:
     partner_name: str
     token_id: uuid.UUID | None  # None for operator actions on the command line
     scope: str | None  # a normalized skill name, or None for every skill of the partner
+    role: TokenRole = TokenRole.ADMIN  # within the partner: admins decide, members see
+    is_staff: bool = False  # a marketplace staff account
 
 
 def hash_token(secret: str) -> str:
@@ -76,10 +79,31 @@ def issue_token(session: Session, partner_id: uuid.UUID,
 
         scope = canonicalize_name(scope)
     token = ApiToken(partner_id=partner_id, token_hash=hash_token(secret),
-                     prefix=secret[:12], description=data.description, skill_name=scope)
+                     prefix=secret[:12], description=data.description, skill_name=scope,
+                     role=data.role.value)
     session.add(token)
     session.flush()
     return ApiTokenIssued(**ApiTokenPublic.model_validate(token).model_dump(), token=secret)
+
+
+def check_may_issue(principal: Principal, data: ApiTokenCreate) -> None:
+    """A member token issues member tokens only (no way up from member to admin)."""
+    if principal.role is TokenRole.MEMBER and data.role is not TokenRole.MEMBER:
+        raise Forbidden("A member token can issue member tokens only.")
+
+
+def find_partner(session: Session, partner_id: uuid.UUID) -> Partner | None:
+    """The partner with this id, or None (callers answer 404 without saying more)."""
+    return session.get(Partner, partner_id)
+
+
+def create_staff(session: Session, data: PartnerCreate) -> Partner:
+    """Add a marketplace staff account (an account flagged ``is_staff``, not a partner)."""
+    staff = create_partner(session, data)
+    staff.is_staff = True
+    session.add(staff)
+    session.flush()
+    return staff
 
 
 def authenticate(session: Session, secret: str | None) -> Principal:
@@ -96,7 +120,8 @@ def authenticate(session: Session, secret: str | None) -> Principal:
     partner = session.get(Partner, token.partner_id)
     if partner is None:  # pragma: no cover - foreign key guarantees it
         raise Unauthorized("Invalid or revoked API token.")
-    return Principal(partner.id, partner.name, token.id, token.skill_name)
+    return Principal(partner.id, partner.name, token.id, token.skill_name,
+                     TokenRole(token.role), partner.is_staff)
 
 
 def list_tokens(session: Session, partner_id: uuid.UUID) -> list[ApiTokenPublic]:
