@@ -12,14 +12,41 @@
     ├── LocaleError              a locale typed by a user is malformed or unsupported (.value)
     └── LLMError                 an LLM provider failed or is unknown (.provider)
 
-Callers branch on these types, never on message text.
+Callers branch on these types, never on message text. An error raised with
+:meth:`RobeingError.localizable` also keeps its English sentence as a gettext ``template``
+with its ``params``, so the edge that shows it (the CLI) can say it in the user's language.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, Self
+
+
+def N_(template: str) -> str:
+    """Mark a text for extraction into catalogs without translating it here."""
+    return template
+
 
 class RobeingError(Exception):
     """Base class of every error the SDK raises on purpose."""
+
+    template: str | None = None
+    params: dict[str, Any] = {}  # noqa: RUF012 - replaced per instance, never mutated
+
+    @classmethod
+    def localizable(cls, template: str, /, *, context: dict[str, Any] | None = None,
+                    **params: Any) -> Self:
+        """Build the error from a ``N_``-marked template; ``context`` fills its attributes."""
+        error = cls(template.format(**params), **(context or {}))
+        error.template, error.params = template, params
+        return error
+
+    def localized(self, gettext: Callable[[str], str]) -> str:
+        """The message in another language, given that language's ``gettext``."""
+        if self.template is None:
+            return str(self)
+        return gettext(self.template).format(**self.params)
 
 
 class ManifestError(RobeingError):

@@ -15,12 +15,12 @@ class _RobeingGroup(TyperGroup):
     """Turns the SDK's own errors into one sentence and exit code 1, for every command."""
 
     def invoke(self, ctx: Any) -> Any:
-        from robeing_sdk.cli.output import fail
+        from robeing_sdk.cli.output import _, fail
 
         try:
             return super().invoke(ctx)
         except RobeingError as exc:
-            fail(str(exc))
+            fail(exc.localized(_))
 
 
 def build_app() -> typer.Typer:

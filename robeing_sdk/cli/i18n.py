@@ -14,7 +14,7 @@ from robeing_sdk.manifest import MANIFEST_FILENAME
 
 app = typer.Typer(no_args_is_help=True, help="Manage a skill's translations (Babel).")
 ProjectArg = Annotated[Path, typer.Argument(help="The skill project (default: here).")]
-KEYWORDS = ["-k", "gettext", "-k", "_", "-k", "ngettext:1,2"]
+KEYWORDS = ["-k", "gettext", "-k", "_", "-k", "N_", "-k", "ngettext:1,2"]
 
 
 def skill_folders(project: Path) -> list[Path]:

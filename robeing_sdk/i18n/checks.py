@@ -68,7 +68,7 @@ def _with_extra_locales(folder: Path, locales: tuple[str, ...]) -> tuple[str, ..
 def used_messages(package: Path) -> set[str]:
     """The English texts the code in ``package`` passes to gettext, _ and ngettext."""
     found: set[str] = set()
-    keywords: dict[str, Any] = {"gettext": None, "_": None, "ngettext": (1, 2)}
+    keywords: dict[str, Any] = {"gettext": None, "_": None, "N_": None, "ngettext": (1, 2)}
     for path in sorted(package.rglob("*.py")):
         for _, message, _, _ in extract_from_file("python", str(path), keywords=keywords):
             found.add(message if isinstance(message, str) else message[0])

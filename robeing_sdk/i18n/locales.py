@@ -14,7 +14,7 @@ from typing import Final
 
 from babel import Locale, UnknownLocaleError
 
-from robeing_sdk.errors import LocaleError
+from robeing_sdk.errors import N_, LocaleError
 
 SUPPORTED_LOCALES: Final = ("en", "ko", "ja", "zh", "es")
 DEFAULT_LOCALE: Final = "en"
@@ -28,8 +28,9 @@ def parse_locale(value: str) -> Locale:
     """Parse a BCP 47 or POSIX tag (``ko-KR``, ``zh_Hant_TW``, ``es-419``) or raise LocaleError."""
     cleaned = value.strip()
     if not _TAG.match(cleaned):
-        raise LocaleError(f"{value!r} is not a locale tag (try 'ko', 'en-US' or 'zh-Hant-TW').",
-                          value=value)
+        raise LocaleError.localizable(
+            N_("{value} is not a locale tag (try 'ko', 'en-US' or 'zh-Hant-TW')."),
+            context={"value": value}, value=repr(value))
     try:
         return Locale.parse(cleaned.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
@@ -38,7 +39,8 @@ def parse_locale(value: str) -> Locale:
         try:
             return Locale.parse(language)
         except (UnknownLocaleError, ValueError):
-            raise LocaleError(f"{value!r} is not a known language.", value=value) from None
+            raise LocaleError.localizable(N_("{value} is not a known language."),
+                                          context={"value": value}, value=repr(value)) from None
 
 
 @lru_cache(maxsize=512)
@@ -79,9 +81,9 @@ def negotiate(value: str | None, supported: tuple[str, ...] = SUPPORTED_LOCALES,
         log.warning("Ignoring malformed locale %r; using %s.", value, default)
         return default
     if strict:
-        raise LocaleError(
-            f"Locale {value!r} is not supported; choose one of {', '.join(supported)}.",
-            value=value,
+        raise LocaleError.localizable(
+            N_("Locale {value} is not supported; choose one of {choices}."),
+            context={"value": value}, value=repr(value), choices=", ".join(supported),
         )
     log.warning("Locale %r is not supported; using %s.", value, default)
     return default

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from robeing_sdk.errors import RobeingError
+from robeing_sdk.errors import N_, RobeingError
 from robeing_sdk.i18n.locales import SUPPORTED_LOCALES
 
 
@@ -71,7 +71,9 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8")).get("runtime", {})
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise RobeingError(f"The config file {path} is not valid TOML: {exc}.") from None
+            raise RobeingError.localizable(
+                N_("The config file {path} is not valid TOML: {problem}."),
+                path=path, problem=exc) from None
     if "ROBEING_SKILLS" in env:
         only, disabled = _env_skills(env["ROBEING_SKILLS"])
         if only is not None:

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from robeing_sdk._version import __version__
 from robeing_sdk.context import SkillContext
 from robeing_sdk.errors import (
+    N_,
     BadReply,
     LLMError,
     SkillError,
@@ -126,7 +127,8 @@ class Runtime:
         try:
             return self._by_name[canonicalize_name(name)]
         except KeyError:
-            raise UnknownSkill(f"No installed skill is called {name!r}.", skill=name) from None
+            raise UnknownSkill.localizable(N_("No installed skill is called {name}."),
+                                           context={"skill": name}, name=repr(name)) from None
 
     @property
     def usable(self) -> dict[str, SkillRecord]:

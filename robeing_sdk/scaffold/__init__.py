@@ -15,7 +15,7 @@ import jinja2
 from packaging.version import Version
 
 from robeing_sdk._version import __version__
-from robeing_sdk.errors import RobeingError
+from robeing_sdk.errors import N_, RobeingError
 from robeing_sdk.manifest import _normalize_name
 
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
@@ -34,7 +34,8 @@ def create_skill(name: str, destination: Path) -> Path:
         raise RobeingError(f"{exc}.") from None
     target = destination / normalized
     if target.exists():
-        raise RobeingError(f"{target} already exists; choose another name or folder.")
+        raise RobeingError.localizable(
+            N_("{path} already exists; choose another name or folder."), path=target)
     sdk = Version(__version__)
     values = {
         "name": normalized,
