@@ -119,7 +119,8 @@ def test_the_clis_own_texts_follow_the_users_language(install_skill) -> None:
 def test_sdk_errors_are_shown_in_the_users_language(tmp_path: Path) -> None:
     result = run("ask", "hi", "--locale", "fr", env={"ROBEING_LOCALE": "ko"})
     assert result.exit_code == 1
-    assert "오류: 'fr' 로캘은 지원하지 않아요. en, ko, ja, zh, es 중에서 골라 주세요." in result.output
+    expected = "오류: 'fr' 로캘은 지원하지 않아요. en, ko, ja, zh, es 중에서 골라 주세요."
+    assert expected in result.output
     (tmp_path / "dup").mkdir()
     result = run("new", "skill", "dup", "-d", str(tmp_path), env={"ROBEING_LOCALE": "zh"})
     assert "已存在；请换一个名称或文件夹。" in result.output
