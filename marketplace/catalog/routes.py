@@ -56,6 +56,7 @@ async def list_skills(
     query = catalog_search.Query(text=q, category=category, locale=locale,
                                  price=price.value if price else None, sdk=sdk,
                                  sort=sort, cursor=cursor, limit=limit)
+    catalog_search.check_no_nul("tier", tier)
     pages: PageCache = request.app.state.pages
     key = ("search", repr(query), tier or "")
     page = await pages.page(key, lambda: _search(db, query, tier))

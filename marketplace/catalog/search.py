@@ -60,6 +60,12 @@ def clamp_limit(limit: int) -> int:
     return max(1, min(MAX_PAGE, limit))
 
 
+def check_no_nul(parameter: str, value: str | None) -> None:
+    """Stored text never holds NUL (PostgreSQL cannot; FTS5 ends a string at one)."""
+    if value is not None and "\x00" in value:
+        raise BadRequest(f"The parameter {parameter!r} contains a NUL character.")
+
+
 def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -112,6 +118,9 @@ def _decode(cursor: str, sort: Sort) -> list[Any]:
 
 def search(session: Session, query: Query) -> tuple[list[Skill], str | None]:
     """One page of skills and the cursor of the next page (None on the last page)."""
+    for label, value in (("q", query.text), ("category", query.category),
+                         ("locale", query.locale), ("sdk", query.sdk)):
+        check_no_nul(label, value)
     text = query.text.strip().lower()
     if len(text) > MAX_QUERY_CHARS:
         raise BadRequest(f"The search text is longer than {MAX_QUERY_CHARS} characters.")

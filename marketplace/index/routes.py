@@ -81,6 +81,8 @@ async def simple_root(request: Request) -> Response:
             responses={**problem_responses(404, 406), **_PAGE_CONTENT,
                        301: {"description": "Redirect to the normalized name"}})
 async def simple_project(name: str, request: Request) -> Response:
+    if not catalog.is_valid_name(name):  # no such project can exist; never redirect to it
+        raise NotFound(f"No skill named {name!r}.")
     normalized = catalog.normalize(name)
     if normalized != name:
         query = f"?{request.url.query}" if request.url.query else ""

@@ -77,3 +77,10 @@ def test_the_index_exists(db: Database, published: Any) -> None:
                 "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_skill_search_trgm' "
                 "AND schemaname = current_schema()")).scalar()
             assert index is not None and "gin_trgm_ops" in index
+
+
+@pytest.mark.parametrize("parameter", ["q", "category", "locale", "tier", "sdk"])
+def test_nul_characters_are_400(client: TestClient, published: Any, parameter: str) -> None:
+    response = client.get("/v1/skills", params={parameter: "in\x00voice"})
+    assert response.status_code == 400, response.text
+    assert "NUL" in response.json()["detail"]

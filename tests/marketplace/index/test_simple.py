@@ -110,6 +110,13 @@ def test_non_normalized_names_redirect(client: TestClient, published: Any,
     assert response.headers["location"] == "/simple/hello-skill/"
 
 
+@pytest.mark.parametrize("name", ["A%23%1F", "a%2F..", "hello%20skill", "-x-"])
+def test_impossible_names_are_404_not_redirects(client: TestClient, published: Any,
+                                                name: str) -> None:
+    response = client.get(f"/simple/{name}/", follow_redirects=False)
+    assert response.status_code == 404, response.headers
+
+
 def test_unknown_project_is_404(client: TestClient, published: Any) -> None:
     response = client.get("/simple/no-such-skill/")
     assert response.status_code == 404
