@@ -95,6 +95,41 @@ def upgrade(data_dir: DataDir = None) -> None:
     console.print(f"Schema at revision {after} (was {before or 'empty'}).", markup=False)
 
 
+def sweep(data_dir: DataDir = None,
+          grace_minutes: Annotated[int, typer.Option(
+              "--grace-minutes", min=0,
+              help="Leave files stored more recently than this (uploads in flight).")] = 60,
+          as_json: AsJson = False) -> None:
+    """Remove stored files that no release refers to (left by crashes), and list them."""
+    from datetime import timedelta
+
+    from marketplace import schema
+    from marketplace.db import Database
+    from marketplace.releases.service import sweep_orphans
+    from marketplace.storage import LocalArtifactStore
+    from robeing_sdk.cli.output import console, print_json
+
+    settings = load_settings(data_dir)
+    db = Database(settings)
+    try:
+        schema.ensure_current(db, create_if_empty=db.is_sqlite)
+        store = LocalArtifactStore(settings.resolved_artifact_dir)
+        removed = sweep_orphans(db, store, older_than=timedelta(minutes=grace_minutes))
+    except Exception as exc:  # noqa: BLE001 - domain errors become one sentence
+        _fail_on_domain_errors(exc)
+    finally:
+        db.dispose()
+    if as_json:
+        print_json({"removed": removed})
+        return
+    if not removed:
+        console.print("No orphaned files.", markup=False)
+        return
+    console.print(f"Removed {len(removed)} orphaned file(s):", markup=False)
+    for digest in removed:
+        console.print(f"  {digest}", markup=False)
+
+
 partner_app = typer.Typer(no_args_is_help=True, help="Manage partners (operators only).")
 
 
@@ -138,6 +173,7 @@ def robeing_register_commands(cli: typer.Typer) -> None:
     app.command("serve")(serve)
     app.command("demo")(demo)
     app.command("upgrade")(upgrade)
+    app.command("sweep")(sweep)
     app.add_typer(partner_app, name="partner")
     from marketplace.partners.cli import staff_app
 

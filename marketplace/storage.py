@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
 
@@ -42,6 +43,9 @@ class ArtifactStore(Protocol):
     def keys(self) -> Iterator[str]:
         """Every stored digest."""
 
+    def stored_at(self, sha256: str) -> datetime | None:
+        """When the bytes were last stored (S3: ``LastModified``); None if absent."""
+
 
 def _check_digest(sha256: str) -> str:
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
@@ -65,6 +69,7 @@ class LocalArtifactStore:
     def put(self, sha256: str, source: Path) -> None:
         target = self._path(sha256)
         if target.exists():
+            os.utime(target)  # a retry makes it recent again, so no sweep takes it meanwhile
             return
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, partial = tempfile.mkstemp(dir=self.tmp, prefix="put-")
@@ -95,6 +100,12 @@ class LocalArtifactStore:
         for path in self.root.glob("??/??/*"):
             if path.is_file() and len(path.name) == 64:
                 yield path.name
+
+    def stored_at(self, sha256: str) -> datetime | None:
+        try:
+            return datetime.fromtimestamp(self._path(sha256).stat().st_mtime, UTC)
+        except FileNotFoundError:
+            return None
 
 
 def sha256_of(path: Path) -> str:

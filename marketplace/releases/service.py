@@ -18,9 +18,9 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from packaging.version import InvalidVersion, Version
 from sqlalchemy import text
@@ -30,7 +30,7 @@ from sqlmodel import Session, SQLModel, select
 from marketplace.accounts.service import Principal, touch_token
 from marketplace.catalog import service as catalog
 from marketplace.catalog.models import Skill
-from marketplace.db import Database
+from marketplace.db import Database, utcnow
 from marketplace.errors import Conflict, FileExists, MarketplaceError, NotFound
 from marketplace.index.service import bump_serial
 from marketplace.releases.models import (
@@ -101,12 +101,15 @@ def _lock_digest(session: Session, sha256: str) -> None:
                         {"key": int(sha256[:15], 16)})
 
 
-def _discard_unreferenced(db: Database, store: ArtifactStore, sha256: str) -> None:
+def _discard_unreferenced(db: Database, store: ArtifactStore, sha256: str) -> bool:
+    """Delete the blob unless a file row points at it (under the digest's lock)."""
     with db.write() as session:
         _lock_digest(session, sha256)
-        if session.exec(select(File.id).where(File.sha256 == sha256)).first() is None:
+        unreferenced = session.exec(select(File.id).where(File.sha256 == sha256)).first() is None
+        if unreferenced:
             store.delete(sha256)
         session.commit()
+    return unreferenced
 
 
 def _check(session: Session, principal: Principal,
@@ -268,17 +271,29 @@ def count_download(session: Session, file_id: uuid.UUID) -> None:
         catalog.count_download(session, file.skill_id)
 
 
-def sweep_orphans(db: Database, store: ArtifactStore, *, keep: Iterable[str] = ()) -> list[str]:
+SWEEP_GRACE: Final = timedelta(hours=1)
+
+
+def sweep_orphans(db: Database, store: ArtifactStore, *, keep: Iterable[str] = (),
+                  older_than: timedelta = SWEEP_GRACE) -> list[str]:
     """Delete stored blobs no file row points at (left by crashes); returns their digests.
 
-    Run it when no upload is in flight (or pass the digests of in-flight uploads as ``keep``).
+    Only blobs stored more than ``older_than`` ago are candidates, so an upload in flight
+    (blob written, row not yet committed) keeps its blob; each candidate is re-checked and
+    deleted under the same per-digest lock that recording an upload holds. ``keep`` names
+    digests to leave alone regardless.
     """
     with db.read() as session:
         referenced = set(session.exec(select(File.sha256)).all())
     referenced.update(keep)
-    removed = [key for key in list(store.keys()) if key not in referenced]
-    for key in removed:
-        store.delete(key)
+    cutoff = utcnow() - older_than
+    removed = []
+    for key in list(store.keys()):
+        if key in referenced:
+            continue
+        stored_at = store.stored_at(key)
+        if stored_at is not None and stored_at <= cutoff and _discard_unreferenced(db, store, key):
+            removed.append(key)
     return removed
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from marketplace.db import Database
 from marketplace.demo import seed
 from marketplace.errors import SchemaOutdated
 from marketplace.settings import Settings
+from marketplace.storage import LocalArtifactStore, sha256_of
 from robeing_sdk.cli import build_app
 
 runner = CliRunner()
@@ -97,3 +100,30 @@ def test_demo_seed_is_idempotent(tmp_path: Path) -> None:
     assert [(r.project, r.status) for r in second] == [("demo-skill", "already published")]
     assert not (project / "build").exists()
     shutil.rmtree(project)
+
+
+def test_sweep_removes_old_orphans_and_says_which(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    create_app(settings).state.db.dispose()
+    store = LocalArtifactStore(settings.resolved_artifact_dir)
+    digests = []
+    for content in (b"left by a crash", b"an upload in flight"):
+        blob = tmp_path / "blob"
+        blob.write_bytes(content)
+        digests.append(sha256_of(blob))
+        store.put(digests[-1], blob)
+    old, recent = digests
+    path = store.local_path(old)
+    assert path is not None
+    two_hours_ago = time.time() - 2 * 3600
+    os.utime(path, (two_hours_ago, two_hours_ago))
+    args = ["marketplace", "sweep", "--data-dir", str(settings.data_dir)]
+    result = runner.invoke(build_app(), args)
+    assert result.exit_code == 0, result.output
+    assert "Removed 1 orphaned file" in result.output and old in result.output
+    assert not store.exists(old) and store.exists(recent)
+    again = runner.invoke(build_app(), [*args, "--grace-minutes", "0", "--json"])
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.output) == {"removed": [recent]}
+    assert list(store.keys()) == []
+    assert "No orphaned files." in runner.invoke(build_app(), args).output

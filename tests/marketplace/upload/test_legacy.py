@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -222,7 +223,10 @@ def test_sweep_removes_only_orphans(client: TestClient, make_partner: Any, wheel
     from marketplace.storage import sha256_of
 
     app.state.store.put(sha256_of(orphan), orphan)
-    assert releases.sweep_orphans(db, app.state.store) == [sha256_of(orphan)]
+    assert releases.sweep_orphans(db, app.state.store) == []  # too recent: maybe in flight
+    assert len(stored(app)) == 2
+    assert releases.sweep_orphans(db, app.state.store,
+                                  older_than=timedelta(0)) == [sha256_of(orphan)]
     assert len(stored(app)) == 1
 
 
