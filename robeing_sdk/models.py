@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from babel.numbers import format_currency, get_currency_precision, list_currencies
@@ -48,6 +49,18 @@ def _check_currency(value: str) -> str:
 
 
 _CURRENCIES = frozenset(list_currencies())
+
+
+def _check_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not an IANA time zone such as 'Asia/Seoul'") from None
+    return value
+
+
+TimeZoneName = Annotated[str, AfterValidator(_check_zone)]
+"""An IANA time zone name such as ``Asia/Seoul``."""
 CurrencyCode = Annotated[str, AfterValidator(_check_currency)]
 
 
@@ -109,7 +122,7 @@ class RobeingProfile(BaseModel):
     skills: list[str] = Field(default_factory=list)
     personality_traits: dict[str, float] = Field(default_factory=dict)
     language: LanguageCode = "en"
-    timezone: str = "UTC"
+    timezone: TimeZoneName = "UTC"
 
 
 class InteractionType(StrEnum):
@@ -161,4 +174,5 @@ __all__ = [
     "Money",
     "RobeingProfile",
     "SkillLevel",
+    "TimeZoneName",
 ]

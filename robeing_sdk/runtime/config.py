@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from robeing_sdk.errors import N_, RobeingError
 from robeing_sdk.i18n.locales import SUPPORTED_LOCALES
+from robeing_sdk.models import TimeZoneName
 
 
 class BreakerSettings(BaseModel):
@@ -40,6 +41,9 @@ class RuntimeConfig(BaseModel):
     llm_breaker: BreakerSettings = Field(default_factory=BreakerSettings)
     trace: bool = False
     marketplace_url: str = "http://127.0.0.1:8000"
+    name: str = Field("Robeing", min_length=1, max_length=80,
+                      description="The robeing's name, as skills introduce it.")
+    timezone: TimeZoneName = Field("UTC", description="IANA time zone of the robeing's owner.")
 
 
 def config_path() -> Path:
@@ -86,6 +90,7 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
         data["trace"] = True
     for key, name in (("timeout", "ROBEING_TIMEOUT"), ("llm_provider", "ROBEING_LLM"),
                       ("locale", "ROBEING_LOCALE"), ("isolation", "ROBEING_ISOLATION"),
+                      ("timezone", "ROBEING_TIMEZONE"), ("name", "ROBEING_NAME"),
                       ("marketplace_url", "ROBEING_MARKETPLACE_URL")):
         if name in env:
             data[key] = env[name]

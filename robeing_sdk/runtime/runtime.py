@@ -99,7 +99,8 @@ class Runtime:
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.config = config or RuntimeConfig()
         self.records = records
-        self.profile = profile or RobeingProfile()
+        self.profile = profile or RobeingProfile(name=self.config.name,
+                                                 timezone=self.config.timezone)
         self.plugins = PluginHost(trace=self.config.trace)
         self._by_name = {record.name: record for record in reversed(records)}
         self._clock = clock

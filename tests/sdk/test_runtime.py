@@ -234,3 +234,15 @@ def test_an_operator_can_allow_a_sixth_locale_that_a_skill_ships(install_skill) 
     config = RuntimeConfig(locales=("en", "ko", "ja", "zh", "es", "fr"))
     answer = runtime(config).ask_sync("hi", skill="bonjour", locale="fr-CA")
     assert answer.reply.text == "Bonjour" and answer.reply.locale == "fr"
+
+
+def test_the_robeings_name_and_time_zone_come_from_configuration(tmp_path) -> None:
+    from robeing_sdk import RobeingError
+    from robeing_sdk.runtime.config import load_config
+
+    config = load_config(tmp_path / "none.toml",
+                         {"ROBEING_NAME": "Mina", "ROBEING_TIMEZONE": "Asia/Seoul"})
+    profile = Runtime([], config).profile
+    assert (profile.name, profile.timezone) == ("Mina", "Asia/Seoul")
+    with pytest.raises(RobeingError, match="'Mars/Base' is not an IANA time zone"):
+        load_config(tmp_path / "none.toml", {"ROBEING_TIMEZONE": "Mars/Base"})
