@@ -68,6 +68,8 @@ class File(FileBase, table=True):
     uploaded_by: uuid.UUID | None = Field(default=None, foreign_key="partner.id")
     uploaded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     downloads: int = 0
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime,
+                                        description="Set when deleted; the row is kept.")
 
 
 class FilePublic(FileBase):

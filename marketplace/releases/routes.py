@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel
 
 from marketplace.accounts import service as accounts
 from marketplace.caching import cached_json
+from marketplace.catalog import service as catalog
 from marketplace.deps import (
     CurrentPrincipal,
+    DatabaseDep,
     OwnedSkill,
     ReadSession,
     SettingsDep,
+    StoreDep,
     VisibleSkill,
     WriteSession,
 )
@@ -94,3 +97,17 @@ def yank(skill: OwnedSkill, version: str, data: YankRequest, session: WriteSessi
     session.commit()
     match = [r for r in service.public_releases(session, skill) if r.id == release.id]
     return match[0]
+
+
+@router.delete("/files/{filename}", status_code=204,
+               summary="Delete a file (owners only); its name can never be used again",
+               responses=problem_responses(401, 403, 404, 503))
+def delete_file(skill: OwnedSkill, filename: Annotated[str, Path(max_length=255)],
+                session: WriteSession, principal: CurrentPrincipal, db: DatabaseDep,
+                store: StoreDep) -> Response:
+    catalog.require_owner(session, skill, principal)
+    sha256 = service.delete_file(session, skill, filename)
+    accounts.touch_token(session, principal)
+    session.commit()
+    service.discard_blob(db, store, sha256)
+    return Response(status_code=204)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 from packaging.version import InvalidVersion, Version
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from marketplace.accounts.service import Principal, touch_token
 from marketplace.catalog import service as catalog
@@ -105,7 +105,8 @@ def _discard_unreferenced(db: Database, store: ArtifactStore, sha256: str) -> bo
     """Delete the blob unless a file row points at it (under the digest's lock)."""
     with db.write() as session:
         _lock_digest(session, sha256)
-        unreferenced = session.exec(select(File.id).where(File.sha256 == sha256)).first() is None
+        unreferenced = session.exec(select(File.id).where(
+            File.sha256 == sha256, col(File.deleted_at).is_(None))).first() is None
         if unreferenced:
             store.delete(sha256)
         session.commit()
@@ -121,6 +122,9 @@ def _check(session: Session, principal: Principal,
     else:
         catalog.require_publisher(session, skill, principal)
     existing = session.exec(select(File).where(File.filename == inspected.filename)).first()
+    if existing is not None and existing.deleted_at is not None:
+        raise FileExists(f"File already exists: {inspected.filename!r} was deleted and its "
+                         "name can never be used again; use a new version.")
     if existing is not None:
         if existing.sha256 == inspected.sha256:
             release = session.get(Release, existing.release_id)
@@ -180,9 +184,16 @@ def releases_of(session: Session, skill: Skill) -> list[Release]:
     return sorted(rows, key=lambda r: version_key(r.version), reverse=True)
 
 
+def _releases_with_files(session: Session, skill: Skill) -> set[uuid.UUID]:
+    return set(session.exec(select(File.release_id).where(
+        File.skill_id == skill.id, col(File.deleted_at).is_(None))).all())
+
+
 def refresh_listing(session: Session, skill: Skill) -> None:
-    """Point the catalog at the newest non-yanked release, stable before pre-releases."""
-    live = [r for r in releases_of(session, skill) if not r.yanked]
+    """Point the catalog at the newest non-yanked release with a file, stable before
+    pre-releases."""
+    installable = _releases_with_files(session, skill)
+    live = [r for r in releases_of(session, skill) if not r.yanked and r.id in installable]
     newest = next((r for r in live if not r.is_prerelease), live[0] if live else None)
     manifest = SkillManifest.model_validate_json(newest.manifest_json) if newest else None
     bump_serial(session)
@@ -207,7 +218,7 @@ def get_release(session: Session, skill: Skill, version: str) -> Release:
 def files_of(session: Session, skill: Skill) -> list[tuple[File, Release]]:
     """Every file of a skill with its release, oldest version first (index order)."""
     rows = session.exec(select(File, Release).join(Release, File.release_id == Release.id)  # type: ignore[arg-type]
-                        .where(File.skill_id == skill.id)).all()
+                        .where(File.skill_id == skill.id, col(File.deleted_at).is_(None))).all()
     return sorted(rows, key=lambda fr: (version_key(fr[1].version), fr[0].filename))
 
 
@@ -248,8 +259,9 @@ def compatible(session: Session, skill: Skill, sdk_version: str, *,
     """The newest non-yanked release whose manifest's SDK range contains ``sdk_version``."""
     from packaging.specifiers import SpecifierSet
 
+    installable = _releases_with_files(session, skill)
     for release in releases_of(session, skill):
-        if release.yanked or (release.is_prerelease and not pre):
+        if release.yanked or (release.is_prerelease and not pre) or release.id not in installable:
             continue
         if SpecifierSet(release.sdk_specifier).contains(sdk_version, prereleases=True):
             return release
@@ -258,9 +270,31 @@ def compatible(session: Session, skill: Skill, sdk_version: str, *,
 
 def find_file(session: Session, sha256: str, filename: str) -> File:
     file = session.exec(select(File).where(File.filename == filename)).first()
-    if file is None or file.sha256 != sha256:
+    if file is None or file.sha256 != sha256 or file.deleted_at is not None:
         raise NotFound("No such file.")
     return file
+
+
+def delete_file(session: Session, skill: Skill, filename: str) -> str:
+    """Mark a file deleted (owners only; the caller checks): it leaves the index and the API,
+    its row stays so the name is refused forever. Returns its digest for
+    :func:`discard_blob`, to be called after the commit."""
+    file = session.exec(select(File).where(File.filename == filename,
+                                           File.skill_id == skill.id)).first()
+    if file is None or file.deleted_at is not None:
+        raise NotFound(f"{skill.name} has no file {filename!r}.")
+    file.deleted_at = utcnow()
+    session.add(file)
+    if session.get(DeletedFilename, filename) is None:
+        session.add(DeletedFilename(filename=filename))
+    session.flush()
+    refresh_listing(session, skill)
+    return file.sha256
+
+
+def discard_blob(db: Database, store: ArtifactStore, sha256: str) -> None:
+    """Remove a deleted file's bytes unless a live file still has them."""
+    _discard_unreferenced(db, store, sha256)
 
 
 def count_download(session: Session, file_id: uuid.UUID) -> None:
@@ -284,7 +318,8 @@ def sweep_orphans(db: Database, store: ArtifactStore, *, keep: Iterable[str] = (
     digests to leave alone regardless.
     """
     with db.read() as session:
-        referenced = set(session.exec(select(File.sha256)).all())
+        referenced = set(session.exec(select(File.sha256).where(
+            col(File.deleted_at).is_(None))).all())
     referenced.update(keep)
     cutoff = utcnow() - older_than
     removed = []
