@@ -37,9 +37,9 @@ def issue_token(data: ApiTokenCreate, principal: CurrentPrincipal,
 
 
 @router.delete("/tokens/{token_id}", response_model=ApiTokenPublic, summary="Revoke a token",
-               responses=problem_responses(401, 404, 503))
+               responses=problem_responses(401, 403, 404, 503))
 def revoke_token(token_id: uuid.UUID, principal: CurrentPrincipal,
                  session: WriteSession) -> ApiTokenPublic:
-    revoked = service.revoke_token(session, principal.partner_id, token_id)
+    revoked = service.revoke_token(session, principal.partner_id, token_id, principal.role)
     session.commit()
     return revoked

@@ -130,11 +130,17 @@ def list_tokens(session: Session, partner_id: uuid.UUID) -> list[ApiTokenPublic]
     return [ApiTokenPublic.model_validate(row) for row in rows]
 
 
-def revoke_token(session: Session, partner_id: uuid.UUID, token_id: uuid.UUID) -> ApiTokenPublic:
-    """Revoke one of the partner's own tokens (another partner's: 404, no hint it exists)."""
+def revoke_token(session: Session, partner_id: uuid.UUID, token_id: uuid.UUID,
+                 by_role: TokenRole = TokenRole.ADMIN) -> ApiTokenPublic:
+    """Revoke one of the partner's own tokens (another partner's: 404, no hint it exists).
+
+    A member token revokes member tokens only; admin tokens are the admins' to revoke.
+    """
     token = session.get(ApiToken, token_id)
     if token is None or token.partner_id != partner_id:
         raise NotFound("No such token.")
+    if by_role is TokenRole.MEMBER and token.role != TokenRole.MEMBER.value:
+        raise Forbidden("A member token can revoke member tokens only.")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         session.add(token)

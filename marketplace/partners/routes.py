@@ -50,6 +50,17 @@ def get_me(principal: CurrentPrincipal, session: ReadSession) -> schemas.Partner
     return service.me(session, principal, service.now())
 
 
+@router.patch("/partners/me", response_model=schemas.PartnerMe,
+              summary="Set my organization's partner type (partner admins)",
+              responses=problem_responses(401, 403, 503))
+def update_me(data: schemas.ProfileUpdate, principal: CurrentPrincipal,
+              session: WriteSession) -> schemas.PartnerMe:
+    at = service.now()
+    service.update_profile(session, principal, data, at)
+    service.commit(session)
+    return service.me(session, principal, at)
+
+
 @router.get("/partners/me/tier", response_model=schemas.TierStatus,
             summary="My tier: current, qualifying, what the next tier needs",
             responses=problem_responses(401, 403))

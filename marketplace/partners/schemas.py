@@ -102,6 +102,12 @@ class TierStatus(BaseModel):
     pending_demotion: TierChange | None
 
 
+class ProfileUpdate(_Body):
+    """What a partner admin may change about its own organization: its type, nothing else."""
+
+    partner_type: PartnerType
+
+
 class PromotionRequestCreate(_Body):
     to_tier: Tier | None = Field(None, description="Default: the tier the partner may ask for.")
     reason: Reason
@@ -206,6 +212,7 @@ __all__ = [
     "Evidence",
     "EvidenceCreate",
     "PartnerMe",
+    "ProfileUpdate",
     "ProgramPublic",
     "PromotionRequestCreate",
     "PromotionRequestPublic",

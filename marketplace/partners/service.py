@@ -268,6 +268,21 @@ def me(session: Session, principal: Principal, at: datetime) -> schemas.PartnerM
         revenue_share=rate_for_sale(session, account.id, at))
 
 
+def update_profile(session: Session, principal: Principal, data: schemas.ProfileUpdate,
+                   at: datetime) -> None:
+    """A partner admin sets the organization's type (it changes no tier, share or right)."""
+    partner = own_partner(session, principal)
+    if principal.role is not TokenRole.ADMIN:
+        raise Forbidden("Only an admin of the partner may change its profile.")
+    _lock(session, partner)
+    profile = session.get(PartnerProfile, partner.id)
+    assert profile is not None
+    profile.partner_type = data.partner_type.value
+    profile.updated_at = at
+    session.add(profile)
+    session.flush()
+
+
 # ── transitions ───────────────────────────────────────────────────────────────────────────
 def request_promotion(session: Session, principal: Principal,
                       data: schemas.PromotionRequestCreate, at: datetime) -> TierChange:

@@ -284,3 +284,38 @@ def test_demotion_notice_and_withdrawal(client: TestClient, make_partner: Any,
     kinds = [c["kind"] for c in history(client, staff, partner)]
     assert kinds == ["promotion_requested", "promotion_approved", "demotion_noticed",
                      "demotion_withdrawn"]
+
+
+def test_an_admin_sets_the_partner_type_and_nothing_else(
+        client: TestClient, make_partner: Any,
+        member_of: Callable[[PartnerHandle], PartnerHandle], staff: PartnerHandle) -> None:
+    partner = make_partner()
+    member = member_of(partner)
+    changed = client.patch("/v1/partners/me", json={"partner_type": "integration"},
+                           headers=partner.bearer)
+    assert changed.status_code == 200 and changed.json()["partner_type"] == "integration"
+    assert client.patch("/v1/partners/me", json={"partner_type": "channel"},
+                        headers=member.bearer).status_code == 403
+    assert client.patch("/v1/partners/me", json={"partner_type": "channel"},
+                        headers=staff.bearer).status_code == 403
+    assert client.patch("/v1/partners/me", json={"partner_type": "reseller"},
+                        headers=partner.bearer).status_code == 422
+    sneaky = client.patch("/v1/partners/me", headers=partner.bearer,
+                          json={"partner_type": "channel", "tier": "gold"})
+    assert sneaky.status_code == 422
+    assert client.patch("/v1/partners/me", json={"partner_type": "channel"}).status_code == 401
+    me = client.get("/v1/partners/me", headers=member.bearer).json()
+    assert me["partner_type"] == "integration" and me["tier"] == "registered"
+
+
+def test_member_tokens_cannot_revoke_admin_tokens(
+        client: TestClient, make_partner: Any,
+        member_of: Callable[[PartnerHandle], PartnerHandle]) -> None:
+    partner = make_partner()
+    member, other_member = member_of(partner), member_of(partner)
+    refused = client.delete(f"/v1/tokens/{partner.token_id}", headers=member.bearer)
+    assert refused.status_code == 403
+    assert client.get("/v1/partners/me", headers=partner.bearer).status_code == 200
+    revoked = client.delete(f"/v1/tokens/{other_member.token_id}", headers=member.bearer)
+    assert revoked.status_code == 200
+    assert client.get("/v1/partners/me", headers=other_member.bearer).status_code == 401
