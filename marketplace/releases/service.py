@@ -31,8 +31,9 @@ from marketplace.accounts.service import Principal, touch_token
 from marketplace.catalog import service as catalog
 from marketplace.catalog.models import Skill
 from marketplace.db import Database, utcnow
-from marketplace.errors import Conflict, FileExists, MarketplaceError, NotFound
+from marketplace.errors import Conflict, FileExists, Forbidden, MarketplaceError, NotFound
 from marketplace.index.service import bump_serial
+from marketplace.partners import service as partners
 from marketplace.releases.models import (
     DeletedFilename,
     File,
@@ -42,7 +43,7 @@ from marketplace.releases.models import (
     YankRequest,
 )
 from marketplace.storage import ArtifactStore
-from robeing_sdk.manifest import SkillManifest
+from robeing_sdk.manifest import PriceKind, SkillManifest
 
 if TYPE_CHECKING:
     from marketplace.distributions import InspectedFile
@@ -121,6 +122,11 @@ def _check(session: Session, principal: Principal,
         catalog.check_can_register(inspected.name, principal)
     else:
         catalog.require_publisher(session, skill, principal)
+    price = inspected.manifest.price
+    if price.kind is not PriceKind.FREE and not partners.may_publish_paid_skills(
+            session, principal.partner_id):
+        raise Forbidden(f"{principal.partner_name} may publish free skills only: a "
+                        f"{price.kind.value} price needs the certified partner tier or above.")
     existing = session.exec(select(File).where(File.filename == inspected.filename)).first()
     if existing is not None and existing.deleted_at is not None:
         raise FileExists(f"File already exists: {inspected.filename!r} was deleted and its "

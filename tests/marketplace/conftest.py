@@ -49,7 +49,7 @@ en = "{description}"
 ko = "테스트 스킬입니다."
 
 [price]
-kind = "free"
+{price}
 """
 
 
@@ -62,7 +62,8 @@ def build_wheel(folder: Path, name: str = "hello-skill", version: str = "1.0.0",
                 sdk: str = ">=0.1,<1", requires_python: str | None = ">=3.11",
                 summary: str = "Says hello.", description: str = "Greets people politely.",
                 category: str = "productivity", tag: str = "py3-none-any",
-                extra_files: dict[str, bytes] | None = None) -> Path:
+                extra_files: dict[str, bytes] | None = None,
+                price: str = 'kind = "free"') -> Path:
     """Write ``{module}-{version}-{tag}.whl`` into ``folder`` and return its path."""
     module = name.replace("-", "_").replace(".", "_").lower()
     dist_info = f"{module}-{version}.dist-info"
@@ -76,7 +77,7 @@ def build_wheel(folder: Path, name: str = "hello-skill", version: str = "1.0.0",
         f"{module}/skill.py": b"from robeing_sdk import hookimpl\n",
         f"{module}/robeing-skill.toml": MANIFEST.format(
             name=name, sdk=sdk, title=name.title(), description=description,
-            category=category).encode(),
+            category=category, price=price).encode(),
         f"{dist_info}/METADATA": ("\n".join(metadata) + "\n\n").encode(),
         f"{dist_info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\n"
                               + f"Tag: {tag}\n".encode(),

@@ -287,3 +287,15 @@ def test_confusable_name_is_flagged(client: TestClient, make_partner: Any, wheel
     assert upload_file(make_partner("b"), wheels("t0asting")).status_code == 200
     assert client.get("/v1/skills/toasting").json()["flagged_confusable"] is False
     assert client.get("/v1/skills/t0asting").json()["flagged_confusable"] is True
+
+
+def test_a_registered_partner_cannot_publish_a_paid_skill(client: TestClient, make_partner: Any,
+                                                          wheels: Any, upload_file: Any,
+                                                          db: Database, app: Any) -> None:
+    partner = make_partner()
+    paid = wheels(price='kind = "one_time"\namount = 30000\ncurrency = "KRW"')
+    response = upload_file(partner, paid)
+    assert response.status_code == 403
+    assert "may publish free skills only: a one_time price needs the certified" in response.text
+    assert count_files(db) == 0 and stored(app) == []
+    assert upload_file(partner, wheels()).status_code == 200  # free skills are fine
