@@ -72,16 +72,22 @@ def compile_catalogs(project: ProjectArg = Path(".")) -> None:
 @app.command("check")
 def check(projects: Annotated[list[Path] | None, typer.Argument()] = None) -> None:
     """Fail on untranslated or fuzzy entries, placeholder mismatches, missing plural forms,
-    and prompt templates missing in a locale or not compiling."""
-    from robeing_sdk.i18n.checks import check_skill_folder
+    and prompt templates missing in a locale or not compiling.
 
-    folders = [f for p in (projects or [Path(".")]) for f in skill_folders(p)]
-    if not folders:
+    A given folder with no skill manifest but a ``locales`` folder (an application's own
+    catalogs, such as the marketplace portal's) is checked as one package."""
+    from robeing_sdk.i18n.checks import check_package_folder, check_skill_folder
+
+    paths = projects or [Path(".")]
+    folders = [f for p in paths for f in skill_folders(p)]
+    packages = [p for p in paths if not skill_folders(p) and (p / "locales").is_dir()]
+    if not folders and not packages:
         fail(f"No {MANIFEST_FILENAME} found.")
     problems = [problem for folder in folders for problem in check_skill_folder(folder)]
+    problems += [problem for package in packages for problem in check_package_folder(package)]
     for problem in problems:
         console.print(f"[red]✗[/red] {escape(str(problem))}", markup=True, soft_wrap=True)
     if problems:
         raise typer.Exit(1)
-    console.print(f"{len(folders)} skill(s): every catalog and prompt complete in "
-                  f"{', '.join(SUPPORTED_LOCALES)}.")
+    console.print(f"{len(folders)} skill(s) and {len(packages)} package(s): every catalog "
+                  f"and prompt complete in {', '.join(SUPPORTED_LOCALES)}.")

@@ -66,24 +66,29 @@ def _with_extra_locales(folder: Path, locales: tuple[str, ...]) -> tuple[str, ..
 
 
 def used_messages(package: Path) -> set[str]:
-    """The English texts the code in ``package`` passes to gettext, _ and ngettext."""
+    """The English texts the code in ``package`` passes to gettext, _ and ngettext,
+    in Python files and in the Jinja templates under its ``templates`` folders."""
+    from jinja2.ext import babel_extract
+
     found: set[str] = set()
     keywords: dict[str, Any] = {"gettext": None, "_": None, "N_": None, "ngettext": (1, 2)}
-    for path in sorted(package.rglob("*.py")):
-        for _, message, _, _ in extract_from_file("python", str(path), keywords=keywords):
-            found.add(message if isinstance(message, str) else message[0])
+    templates = sorted(path for path in package.rglob("*.html") if "templates" in path.parts)
+    for method, paths in (("python", sorted(package.rglob("*.py"))), (babel_extract, templates)):
+        for path in paths:
+            for _, message, _, _ in extract_from_file(method, str(path), keywords=keywords):
+                found.add(message if isinstance(message, str) else message[0])
     return found
 
 
 def check_catalogs(folder: Path, locales: tuple[str, ...] = SUPPORTED_LOCALES,
-                   used: set[str] | None = None) -> list[Problem]:
-    """Check ``folder/<lang>/LC_MESSAGES/messages.po`` for every non-English locale, and,
+                   used: set[str] | None = None, domain: str = "messages") -> list[Problem]:
+    """Check ``folder/<lang>/LC_MESSAGES/<domain>.po`` for every non-English locale, and,
     given the texts the code ``used``, that catalog and code agree."""
     problems: list[Problem] = []
     for locale in _with_extra_locales(folder, locales):
         if locale == "en":
             continue
-        path = folder / locale / "LC_MESSAGES" / "messages.po"
+        path = folder / locale / "LC_MESSAGES" / f"{domain}.po"
         if not path.is_file():
             problems.append(Problem(str(path), "is missing"))
             continue
@@ -127,6 +132,22 @@ def check_prompts(folder: Path, locales: tuple[str, ...] = SUPPORTED_LOCALES) ->
             except jinja2.TemplateSyntaxError as exc:
                 problems.append(Problem(str(path), f"does not compile: {exc}"))
     return problems
+
+
+def catalog_domain(package: Path) -> str | None:
+    """The gettext domain of the catalogs under ``package/locales`` (one name), else None."""
+    names = {path.stem for path in (package / "locales").glob("*/LC_MESSAGES/*.po")}
+    return names.pop() if len(names) == 1 else None
+
+
+def check_package_folder(package: Path) -> list[Problem]:
+    """Checks for an application package that is not a skill but ships its own catalogs
+    (``package/locales/<lang>/LC_MESSAGES/<domain>.po``), such as the marketplace portal."""
+    domain = catalog_domain(package)
+    if domain is None:
+        return [Problem(str(package / "locales"), "holds no catalogs, or catalogs of more "
+                                                  "than one domain")]
+    return check_catalogs(package / "locales", used=used_messages(package), domain=domain)
 
 
 def check_skill_folder(folder: Path) -> list[Problem]:
