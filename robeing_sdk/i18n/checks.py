@@ -73,7 +73,9 @@ def used_messages(package: Path) -> set[str]:
     found: set[str] = set()
     keywords: dict[str, Any] = {"gettext": None, "_": None, "N_": None, "ngettext": (1, 2)}
     templates = sorted(path for path in package.rglob("*.html") if "templates" in path.parts)
-    for method, paths in (("python", sorted(package.rglob("*.py"))), (babel_extract, templates)):
+    sources: list[tuple[Any, list[Path]]] = [("python", sorted(package.rglob("*.py"))),
+                                              (babel_extract, templates)]
+    for method, paths in sources:
         for path in paths:
             for _, message, _, _ in extract_from_file(method, str(path), keywords=keywords):
                 found.add(message if isinstance(message, str) else message[0])
