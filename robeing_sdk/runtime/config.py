@@ -37,6 +37,10 @@ class RuntimeConfig(BaseModel):
     locales: tuple[str, ...] = Field(
         SUPPORTED_LOCALES, description="Locales users may ask in; a skill may add more.")
     route_threshold: float = Field(0.35, ge=0, le=1)
+    sync_fast_wait: float = Field(
+        0.0005, ge=0, le=0.01,
+        description="Seconds the event loop may block waiting for a sync skill's worker "
+        "thread before it awaits instead (0 always awaits); quick skills answer sooner.")
     breaker: BreakerSettings = Field(default_factory=BreakerSettings)
     llm_breaker: BreakerSettings = Field(default_factory=BreakerSettings)
     trace: bool = False

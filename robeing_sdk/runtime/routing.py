@@ -49,7 +49,7 @@ def analyze(text: str) -> tuple[list[str], frozenset[str], frozenset[str]]:
     for word in words:
         word_grams = _word_bigrams(word)
         grams.update(word_grams)
-        if _CJK.search(word):
+        if not word.isascii() and _CJK.search(word):
             found.update(word_grams)
         else:
             found.add(word[:STEM_LENGTH])

@@ -295,7 +295,8 @@ class Runtime:
         try:
             # asyncio.timeout, not wait_for: no extra task per call on the hot path.
             async with asyncio.timeout(timeout):
-                result = await (call() if loaded.is_async else self._workers.submit(call))
+                result = await (call() if loaded.is_async else self._workers.call(
+                    call, fast_wait=self.config.sync_fast_wait))
         except TimeoutError:
             raise SkillTimeout(f"The skill {record.name!r} did not answer within {timeout:g} s.",
                                skill=record.name, timeout=timeout) from None
