@@ -1,3 +1,5 @@
+# LEAD ENGINEER TO EVERY HELPER: read /work/HELPER_RULES.md NOW (commit rules: never git add -A /
+# commit -a / stash / reset; deadline 21:10 UTC; venv /work/venv; test env). Lead removes this.
 """The application factory: the one place that composes settings, database, store and routes."""
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ def create_app(settings: Settings | None = None, *, store: ArtifactStore | None 
     for router in (index_router, upload_router, catalog_router, releases_router,
                    accounts_router, partners_router):
         app.include_router(router)
+    from marketplace import portal
+
+    portal.install(app)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and database check")
     def healthz() -> dict[str, str]:

@@ -10,7 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from marketplace.errors import PayloadTooLarge
 from marketplace.openapi import problem
 
-_UPLOAD_PATHS: Final = re.compile(r"^/(legacy/?|v1/skills/[^/]+/releases/?)$")
+_UPLOAD_PATHS: Final = re.compile(r"^/(legacy/?|v1/skills/[^/]+/releases/?|portal/upload)$")
 _FORM_OVERHEAD: Final = 256 * 1024  # metadata fields twine sends beside the file
 
 

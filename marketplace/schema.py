@@ -19,6 +19,7 @@ from sqlmodel import SQLModel
 import marketplace.accounts.models
 import marketplace.catalog.models
 import marketplace.index.models
+import marketplace.portal.models
 import marketplace.releases.models  # noqa: F401  (tables register on SQLModel.metadata)
 from marketplace.db import Database
 from marketplace.errors import SchemaOutdated

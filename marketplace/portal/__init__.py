@@ -1,0 +1,28 @@
+"""The partner developer portal: server-rendered pages over the marketplace's services.
+
+:func:`install` mounts the pages under ``/portal`` and the static files under
+``/portal/static``, and adds the handlers that turn "sign in first" into a redirect and
+"not allowed" into a 403 page. Everything the pages decide is decided by the services
+(accounts, catalog, releases, upload, partners); see ``docs/portal/index.md``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def install(app: FastAPI) -> None:
+    from marketplace.portal.auth import install_handlers
+    from marketplace.portal.routes import router
+
+    app.include_router(router)
+    app.mount("/portal/static", StaticFiles(directory=STATIC), name="portal-static")
+    install_handlers(app)
+
+
+__all__ = ["install"]

@@ -1,0 +1,120 @@
+"""The dashboard (my skills, releases, downloads), one skill's releases with yank and
+un-yank, and publishing a release from the browser.
+
+Uploads go through the same service calls as ``/legacy/`` (size limit while receiving,
+inspection without executing anything, the releases service's checks), so a refusal is the
+same one sentence twine would show.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from marketplace.catalog import search as catalog_search
+from marketplace.catalog import service as catalog
+from marketplace.catalog.models import Skill
+from marketplace.deps import DatabaseDep, SettingsDep, SkillName, StoreDep
+from marketplace.errors import MarketplaceError
+from marketplace.portal.auth import SignedInUser, check_csrf
+from marketplace.portal.calls import Refused, read, refused, write
+from marketplace.portal.i18n import pick_locale, texts_for
+from marketplace.portal.render import page
+from marketplace.releases import service as releases
+from marketplace.releases.models import YankRequest
+from marketplace.upload import service as upload
+from partners.program import ProgramError
+
+router = APIRouter()
+Field = Annotated[str, Form(max_length=4096)]
+
+
+@router.get("/dashboard")
+def dashboard(request: Request, user: SignedInUser, db: DatabaseDep) -> Response:
+    def mine(session: Session) -> list[Skill]:
+        if user.principal.is_staff:
+            return []
+        skills, _ = catalog_search.search(session, catalog_search.Query(
+            partner_ids=(user.principal.partner_id,), sort=catalog_search.Sort.DOWNLOADS,
+            limit=catalog_search.MAX_PAGE))
+        return skills
+
+    skills = read(db, mine)
+    top = max((skill.downloads for skill in skills), default=0) or 1
+    rows = [{"skill": skill, "share": round(100 * skill.downloads / top)} for skill in skills]
+    return page(request, "dashboard.html", user, skills=rows,
+                total_downloads=sum(skill.downloads for skill in skills))
+
+
+def _skill_page(request: Request, user: SignedInUser, db: DatabaseDep, name: str, *,
+                status: int = 200, error: str | None = None) -> Response:
+    def load(session: Session) -> tuple[object, object]:
+        skill = catalog.get_skill(session, name)
+        catalog.require_publisher(session, skill, user.principal)
+        return skill, releases.public_releases(session, skill)
+
+    skill, found = read(db, load)
+    return page(request, "skill.html", user, status=status, error=error, skill=skill,
+                releases=found)
+
+
+@router.get("/skills/{name}")
+def skill_page(request: Request, name: SkillName, user: SignedInUser,
+               db: DatabaseDep) -> Response:
+    return _skill_page(request, user, db, name)
+
+
+@router.post("/skills/{name}/releases/{version}/yank")
+def yank(request: Request, name: SkillName, version: str, user: SignedInUser, db: DatabaseDep,
+         csrf_token: Field = "", yanked: Field = "1", reason: Field = "") -> Response:
+    """Yank (``yanked=1``) or un-yank (``yanked=0``): sending the same form twice is
+    harmless, it sets the same state."""
+    check_csrf(user, csrf_token)
+
+    def apply(session: Session) -> None:
+        skill = catalog.get_skill(session, name)
+        catalog.require_publisher(session, skill, user.principal)
+        releases.set_yanked(session, skill, version[:64], YankRequest(
+            yanked=yanked == "1", reason=reason.strip()[:500] or None))
+
+    try:
+        write(db, apply)
+    except Refused as exc:
+        if exc.status in (403, 404) and "release" not in exc.detail:
+            raise
+        return _skill_page(request, user, db, name, status=exc.status, error=exc.detail)
+    return RedirectResponse(f"/portal/skills/{catalog.normalize(name)}", status_code=303)
+
+
+@router.get("/upload")
+def upload_form(request: Request, user: SignedInUser) -> Response:
+    return page(request, "upload.html", user, result=None)
+
+
+@router.post("/upload")
+async def upload_file(request: Request, user: SignedInUser, db: DatabaseDep, store: StoreDep,
+                      settings: SettingsDep, csrf_token: Field = "",
+                      content: Annotated[UploadFile | None, File()] = None) -> Response:
+    check_csrf(user, csrf_token)
+    texts = texts_for(pick_locale(request))
+    if content is None or not content.filename:
+        return page(request, "upload.html", user, status=400, result=None,
+                    error=texts.gettext("Choose a file to upload."),
+                    error_title=texts.gettext("The upload was refused:"))
+    try:
+        with upload.received_file(content, settings.data_dir / "tmp",
+                                  settings.max_upload_bytes) as path:
+            inspected = await run_in_threadpool(upload.inspect, path, content.filename,
+                                                settings, sha256=None, name=None, version=None)
+            outcome = await run_in_threadpool(releases.publish, db, store, user.principal,
+                                              inspected, path)
+    except (MarketplaceError, ProgramError) as exc:
+        problem = refused(exc)
+        return page(request, "upload.html", user, status=problem.status, result=None,
+                    error=problem.detail, error_title=texts.gettext("The upload was refused:"))
+    return page(request, "upload.html", user, status=201 if outcome.created else 200,
+                result=outcome)

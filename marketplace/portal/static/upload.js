@@ -1,0 +1,25 @@
+// Progressive enhancement for the upload form: send it with XMLHttpRequest to show a
+// progress bar, then show the page the server answered. Without JavaScript the form posts
+// normally and the same page comes back.
+"use strict";
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.getElementById("upload-form");
+  const bar = document.getElementById("upload-progress");
+  if (!form || !bar || !window.XMLHttpRequest) return;
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const request = new XMLHttpRequest();
+    request.open("POST", form.action);
+    bar.hidden = false;
+    request.upload.addEventListener("progress", (e) => {
+      if (e.lengthComputable) bar.value = Math.round((100 * e.loaded) / e.total);
+    });
+    request.addEventListener("load", () => {
+      document.open();
+      document.write(request.responseText);
+      document.close();
+    });
+    request.addEventListener("error", () => form.submit());
+    request.send(new FormData(form));
+  });
+});
