@@ -18,7 +18,9 @@ from sqlmodel import SQLModel
 
 import marketplace.accounts.models
 import marketplace.catalog.models
+import marketplace.commerce.models
 import marketplace.index.models
+import marketplace.ledger.models
 import marketplace.portal.models
 import marketplace.releases.models  # noqa: F401  (tables register on SQLModel.metadata)
 from marketplace.db import Database
