@@ -56,6 +56,9 @@ def create_app(settings: Settings | None = None, *, store: ArtifactStore | None 
     from marketplace import portal
 
     portal.install(app)
+    from marketplace import commerce
+
+    commerce.install(app, db)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and database check")
     def healthz() -> dict[str, str]:

@@ -9,9 +9,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
+from marketplace import commerce
 from marketplace.caching import cached
 from marketplace.catalog import service as catalog
+from marketplace.catalog.models import Skill
 from marketplace.db import Database
 from marketplace.deps import DatabaseDep, ReadSession, StoreDep
 from marketplace.errors import MarketplaceError, NotAcceptable, NotFound
@@ -60,13 +63,31 @@ def _project_body(db: Database, name: str, media: str) -> bytes:
 
 
 async def _page(request: Request, key: tuple[str, ...], media: str,
-                make: Callable[[], bytes]) -> Response:
-    """Serve from the per-process page cache when the index serial is unchanged."""
+                make: Callable[[], bytes], *, licensed: bool = False) -> Response:
+    """Serve from the per-process page cache when the index serial is unchanged.
+
+    A paid skill's page is looked up only after its licence was checked, and is marked
+    private so no shared cache hands it to someone without one.
+    """
     state = request.app.state
     pages: PageCache = state.pages
     page = await pages.page(key, make)
-    return cached(request, page.body, media, state.settings.index_cache_seconds,
-                  etag=page.etag, gzipped=page.gzipped)
+    response = cached(request, page.body, media, state.settings.index_cache_seconds,
+                      vary="Accept, Authorization" if licensed else "Accept",
+                      etag=page.etag, gzipped=page.gzipped)
+    if licensed:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _require_licence(db: Database, name: str, authorization: str | None) -> bool:
+    """401/403 for a paid skill without a valid licence; True when the skill is paid."""
+    with db.read() as session:
+        skill = catalog.find_skill(session, name)
+        if skill is None or not commerce.is_paid(session, skill):
+            return False
+        commerce.may_download(session, skill, authorization)
+        return True
 
 
 @router.get("/simple/", summary="All skills (PEP 503 / PEP 691)",
@@ -78,7 +99,7 @@ async def simple_root(request: Request) -> Response:
 
 
 @router.get("/simple/{name}/", summary="One skill's files (PEP 503 / PEP 691)",
-            responses={**problem_responses(404, 406), **_PAGE_CONTENT,
+            responses={**problem_responses(401, 403, 404, 406), **_PAGE_CONTENT,
                        301: {"description": "Redirect to the normalized name"}})
 async def simple_project(name: str, request: Request) -> Response:
     if not catalog.is_valid_name(name):  # no such project can exist; never redirect to it
@@ -89,8 +110,10 @@ async def simple_project(name: str, request: Request) -> Response:
         return RedirectResponse(f"/simple/{normalized}/{query}", status_code=301)
     media = _media_type(request)
     db: Database = request.app.state.db
+    licensed = await run_in_threadpool(_require_licence, db, name,
+                                       request.headers.get("authorization"))
     return await _page(request, ("project", name, media), media,
-                       lambda: _project_body(db, name, media))
+                       lambda: _project_body(db, name, media), licensed=licensed)
 
 
 def content_type(filename: str) -> str:
@@ -102,18 +125,22 @@ def content_type(filename: str) -> str:
 
 
 @router.get("/files/{a}/{b}/{sha256}/{filename}", summary="Download a file or its metadata",
-            responses={**problem_responses(404), 200: {"content": {
+            responses={**problem_responses(401, 403, 404), 200: {"content": {
                 "application/zip": {}, "application/gzip": {}, "text/plain": {}}}})
 def download(a: str, b: str, sha256: str, filename: str, session: ReadSession,
-             db: DatabaseDep, store: StoreDep) -> Response:
+             db: DatabaseDep, store: StoreDep, request: Request) -> Response:
     if sha256[:2] != a or sha256[2:4] != b:
         raise NotFound("No such file.")
     immutable = {"Cache-Control": "max-age=31536000, immutable, public"}
+    file = releases.find_file(session, sha256, filename.removesuffix(".metadata"))
+    skill = session.get(Skill, file.skill_id)
+    if skill is not None and commerce.is_paid(session, skill):  # paid: licence holders only
+        commerce.may_download(session, skill, request.headers.get("authorization"))
+        immutable = {"Cache-Control": "private, max-age=31536000, immutable",
+                     "Vary": "Authorization"}
     if filename.endswith(".metadata"):
-        file = releases.find_file(session, sha256, filename.removesuffix(".metadata"))
         return Response(file.core_metadata, media_type="text/plain; charset=utf-8",
                         headers=immutable)
-    file = releases.find_file(session, sha256, filename)
     try:
         with db.write() as writer:
             releases.count_download(writer, file.id)

@@ -1,0 +1,254 @@
+"""Applying the payment provider's webhook events: each event id once, in effect order.
+
+``apply_webhook`` inserts the event id (primary key) and makes the change in one
+transaction: a duplicate delivery, or two racing ones, apply it once; a crash before the
+commit leaves neither, so Stripe's next delivery applies it. Events may come out of order:
+
+- ``charge.refunded`` before ``payment_intent.succeeded``: a refunded charge was paid, so
+  the sale is recorded first (the ledger is idempotent on the sale id), then the refund.
+  Refunds are applied by the charge's cumulative ``amount_refunded``, so an older, smaller
+  total arriving late changes nothing.
+- subscription events carry the event time; one older than the last applied is ignored.
+
+A full refund and a dispute revoke the licence for good. A lapsed subscription (past due,
+unpaid, or cancelled at period end) keeps the licence until the paid period ends; a deleted
+(cancelled now) subscription ends it at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from marketplace.billing import ProviderEvent
+from marketplace.commerce.models import Licence, LicenceStatus, UsageCharge, WebhookEvent
+from marketplace.commerce.purchases import month_after
+from marketplace.db import Database
+from marketplace.ledger import service as ledger
+
+log = logging.getLogger("marketplace.commerce")
+LAPSING = frozenset({"past_due", "unpaid", "incomplete_expired", "paused"})
+
+
+def apply_webhook(db: Database, event: ProviderEvent) -> str:
+    """Apply a verified event once; returns what happened (``duplicate`` on a replay)."""
+    with db.write() as session:
+        if session.get(WebhookEvent, event.id) is not None:
+            return "duplicate"
+        row = WebhookEvent(id=event.id, type=event.type, outcome="")
+        session.add(row)
+        try:
+            session.flush()  # claims the id first: a racing delivery waits, then fails
+        except IntegrityError:
+            session.rollback()
+            return "duplicate"
+        outcome = apply_event(session, event)
+        row.outcome = outcome[:200]
+        session.add(row)
+        session.commit()
+    log.info("webhook %s (%s): %s", event.id, event.type, outcome)
+    return outcome
+
+
+def apply_event(session: Session, event: ProviderEvent) -> str:
+    handler = _HANDLERS.get(event.type)
+    if handler is None:
+        return f"ignored: {event.type} is not used"
+    return handler(session, event, event.data_object)
+
+
+def _at(value: Any, fallback: datetime) -> datetime:
+    return datetime.fromtimestamp(int(value), UTC) if isinstance(value, int) else fallback
+
+
+def _licence_for(session: Session, obj: dict[str, Any], *,
+                 payment_id: str | None = None) -> Licence | None:
+    metadata = obj.get("metadata") or {}
+    raw = metadata.get("licence_id") if isinstance(metadata, dict) else None
+    if isinstance(raw, str):
+        try:
+            found = session.get(Licence, uuid.UUID(raw))
+        except ValueError:
+            found = None
+        if found is not None:
+            return found
+    if payment_id:
+        return session.exec(select(Licence).where(Licence.payment_id == payment_id)).first()
+    return None
+
+
+def _usage_charge_for(session: Session, obj: dict[str, Any]) -> UsageCharge | None:
+    metadata = obj.get("metadata") or {}
+    raw = metadata.get("usage_charge_id") if isinstance(metadata, dict) else None
+    try:
+        return session.get(UsageCharge, uuid.UUID(raw)) if isinstance(raw, str) else None
+    except ValueError:
+        return None
+
+
+def _record_licence_sale(session: Session, licence: Licence, amount: int, payment_id: str,
+                         at: datetime) -> None:
+    ledger.record_sale(session, sale_id=f"licence-{licence.id}", partner_id=licence.seller_id,
+                       skill_name=licence.skill_name, amount=amount, currency=licence.currency,
+                       occurred_at=at, provider_payment_id=payment_id)
+
+
+def _paid(session: Session, licence: Licence, intent_id: str, charge_id: str | None,
+          amount: int, at: datetime) -> None:
+    """The licence's payment succeeded: record the sale, activate unless revoked since."""
+    _record_licence_sale(session, licence, amount, intent_id, at)
+    licence.payment_id = licence.payment_id or intent_id
+    licence.charge_id = licence.charge_id or charge_id
+    if licence.status in (LicenceStatus.PENDING, LicenceStatus.FAILED):
+        licence.status = LicenceStatus.ACTIVE.value
+        licence.activated_at = at
+        if licence.kind == "subscription" and licence.expires_at is None:
+            licence.expires_at = month_after(at)
+    session.add(licence)
+
+
+def _payment_succeeded(session: Session, event: ProviderEvent, obj: dict[str, Any]) -> str:
+    intent_id = str(obj.get("id"))
+    amount = int(obj.get("amount_received") or obj.get("amount") or 0)
+    charge = _usage_charge_for(session, obj)
+    if charge is not None:
+        licence = session.get(Licence, charge.licence_id)
+        assert licence is not None
+        ledger.record_sale(session, sale_id=f"usage-{charge.id}", partner_id=licence.seller_id,
+                           skill_name=licence.skill_name, amount=amount,
+                           currency=charge.currency, occurred_at=event.created,
+                           provider_payment_id=intent_id)
+        charge.status, charge.payment_id = "paid", charge.payment_id or intent_id
+        session.add(charge)
+        return f"usage charge {charge.id} paid"
+    licence = _licence_for(session, obj, payment_id=intent_id)
+    if licence is None:
+        return "ignored: no purchase for this payment"
+    latest = obj.get("latest_charge")
+    _paid(session, licence, intent_id, latest if isinstance(latest, str) else None, amount,
+          event.created)
+    return f"licence {licence.id} {licence.status}"
+
+
+def _payment_failed(session: Session, event: ProviderEvent, obj: dict[str, Any]) -> str:
+    charge = _usage_charge_for(session, obj)
+    if charge is not None:
+        if charge.status != "paid":
+            charge.status = "failed"
+            session.add(charge)
+        return f"usage charge {charge.id} {charge.status}"
+    licence = _licence_for(session, obj, payment_id=str(obj.get("id")))
+    if licence is None:
+        return "ignored: no purchase for this payment"
+    if licence.status == LicenceStatus.PENDING:
+        licence.status = LicenceStatus.FAILED.value
+        session.add(licence)
+    return f"licence {licence.id} {licence.status}"
+
+
+def _revoke(licence: Licence, reason: str, at: datetime) -> None:
+    if licence.status != LicenceStatus.REVOKED:
+        licence.status = LicenceStatus.REVOKED.value
+        licence.revoked_reason, licence.revoked_at = reason, at
+
+
+def _charge_refunded(session: Session, event: ProviderEvent, obj: dict[str, Any]) -> str:
+    intent_id = obj.get("payment_intent")
+    charge_id = str(obj.get("id"))
+    licence = _licence_for(session, obj, payment_id=intent_id if isinstance(intent_id, str)
+                           else None)
+    if licence is None:
+        licence = session.exec(select(Licence).where(Licence.charge_id == charge_id)).first()
+    if licence is None:
+        return "ignored: no purchase for this charge"
+    amount, total = int(obj.get("amount") or 0), int(obj.get("amount_refunded") or 0)
+    if licence.activated_at is None or licence.charge_id is None:  # refund came first
+        _paid(session, licence, str(intent_id or licence.payment_id), charge_id, amount,
+              _at(obj.get("created"), event.created))
+    delta = total - licence.refunded_amount
+    if delta > 0:
+        ledger.record_refund(session, sale_id=f"licence-{licence.id}",
+                             refund_id=f"{charge_id}-refunded-{total}", amount=delta,
+                             occurred_at=event.created)
+        licence.refunded_amount = total
+    if total >= amount > 0:
+        _revoke(licence, "refunded", event.created)
+    session.add(licence)
+    return f"licence {licence.id} refunded {licence.refunded_amount} ({licence.status})"
+
+
+def _dispute_created(session: Session, event: ProviderEvent, obj: dict[str, Any]) -> str:
+    intent_id = obj.get("payment_intent")
+    licence = _licence_for(session, obj, payment_id=intent_id if isinstance(intent_id, str)
+                           else None)
+    if licence is None and isinstance(obj.get("charge"), str):
+        licence = session.exec(select(Licence).where(
+            Licence.charge_id == obj["charge"])).first()
+    if licence is None:
+        return "ignored: no purchase for this dispute"
+    _revoke(licence, "charge disputed", event.created)
+    session.add(licence)
+    return f"licence {licence.id} revoked (dispute)"
+
+
+def _subscription(session: Session, event: ProviderEvent, obj: dict[str, Any]) -> str:
+    sub_id = str(obj.get("id"))
+    licence = session.exec(select(Licence).where(Licence.subscription_id == sub_id)).first() \
+        or _licence_for(session, obj)
+    if licence is None:
+        return "ignored: no licence for this subscription"
+    if licence.subscription_event_at is not None and event.created < \
+            licence.subscription_event_at:
+        return f"ignored: older than the last subscription event of licence {licence.id}"
+    status = str(obj.get("status") or "")
+    period_end = _at(obj.get("current_period_end"), licence.expires_at or event.created)
+    licence.subscription_id, licence.subscription_status = sub_id, status
+    licence.subscription_event_at = event.created
+    if event.type == "customer.subscription.deleted" or status == "canceled":
+        ended = _at(obj.get("ended_at") or obj.get("canceled_at"), event.created)
+        licence.expires_at = min(period_end, ended)
+    else:  # active, trialing or lapsing: usable until the paid period ends
+        licence.expires_at = period_end
+    session.add(licence)
+    lapsed = " (lapsing)" if status in LAPSING else ""
+    return f"licence {licence.id} subscription {status}{lapsed} until {licence.expires_at}"
+
+
+def _invoice_paid(session: Session, event: ProviderEvent, obj: dict[str, Any]) -> str:
+    sub_id = obj.get("subscription")
+    licence = session.exec(select(Licence).where(Licence.subscription_id == sub_id)).first() \
+        if isinstance(sub_id, str) else None
+    licence = licence or _licence_for(session, obj)
+    if licence is None:
+        return "ignored: no licence for this invoice"
+    amount = int(obj.get("amount_paid") or 0)
+    if amount > 0:
+        ledger.record_sale(session, sale_id=f"invoice-{obj.get('id')}",
+                           partner_id=licence.seller_id, skill_name=licence.skill_name,
+                           amount=amount, currency=licence.currency, occurred_at=event.created,
+                           provider_payment_id=str(obj.get("payment_intent") or obj.get("id")))
+    lines = ((obj.get("lines") or {}).get("data") or [{}])
+    period_end = _at(((lines[0] or {}).get("period") or {}).get("end"), event.created)
+    if licence.expires_at is None or period_end > licence.expires_at:
+        licence.expires_at = period_end
+    if licence.status in (LicenceStatus.PENDING, LicenceStatus.FAILED):
+        licence.status, licence.activated_at = LicenceStatus.ACTIVE.value, event.created
+    session.add(licence)
+    return f"licence {licence.id} renewed until {licence.expires_at}"
+
+
+_HANDLERS = {
+    "payment_intent.succeeded": _payment_succeeded,
+    "payment_intent.payment_failed": _payment_failed,
+    "charge.refunded": _charge_refunded,
+    "charge.dispute.created": _dispute_created,
+    "customer.subscription.created": _subscription,
+    "customer.subscription.updated": _subscription,
+    "customer.subscription.deleted": _subscription,
+    "invoice.paid": _invoice_paid,
+}

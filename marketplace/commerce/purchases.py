@@ -1,0 +1,197 @@
+"""Buying a skill: a licence row first, then the provider's payment, never the other way.
+
+The pending licence is committed before the provider is called (and no database lock is
+held during the call), so the provider's webhooks, which may arrive before the call returns,
+always find it through the payment's ``licence_id`` metadata. Every create at the provider
+carries an idempotency key derived from our row's id, so a retried call creates nothing twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from marketplace.accounts.service import find_partner
+from marketplace.billing import (
+    AccountRequest,
+    BillingError,
+    PaymentDeclined,
+    PaymentProvider,
+    PaymentRequest,
+    RefundRequest,
+)
+from marketplace.catalog import service as catalog
+from marketplace.commerce import service
+from marketplace.commerce.models import Licence, LicenceStatus, SellerAccount
+from marketplace.commerce.schemas import PurchaseCreate, PurchasePublic, RefundCreate, RefundPublic
+from marketplace.db import Database, utcnow
+from marketplace.errors import Conflict, MarketplaceError, NotFound
+from marketplace.partners import service as partners
+from partners.program.split import split_sale
+from robeing_sdk.manifest import PriceKind
+from robeing_sdk.models import Money
+
+
+class PaymentFailed(MarketplaceError):
+    status = 402
+    title = "Payment failed"
+    slug = "payment-failed"
+
+
+class ProviderTrouble(MarketplaceError):
+    status = 502
+    title = "Payment provider error"
+    slug = "payment-provider"
+
+
+def seller_account(db: Database, provider: PaymentProvider, partner_id: uuid.UUID) -> str:
+    """The partner's connected account at ``provider``, created once (idempotent key)."""
+    with db.read() as session:
+        row = session.exec(select(SellerAccount).where(
+            SellerAccount.partner_id == partner_id,
+            SellerAccount.provider == provider.name)).first()
+        if row is not None:
+            return row.account_id
+    try:
+        account = provider.create_connected_account(AccountRequest(
+            partner_id=str(partner_id), country="US",
+            idempotency_key=f"seller-{partner_id}",
+            metadata={"partner_id": str(partner_id)}))
+    except BillingError as error:
+        raise ProviderTrouble(f"The payment provider could not open the seller's account: "
+                              f"{error}") from None
+    with db.write() as session:
+        session.add(SellerAccount(partner_id=partner_id, provider=provider.name,
+                                  account_id=account.id))
+        try:
+            session.commit()
+        except IntegrityError:  # another request made it first; same id (same key)
+            session.rollback()
+    return account.id
+
+
+def _start(session: Session, name: str, data: PurchaseCreate, provider: PaymentProvider,
+           key: str) -> Licence:
+    skill = catalog.get_skill(session, name)
+    price = service.price_of(session, skill)
+    if price is None or price.kind == PriceKind.FREE.value:
+        raise Conflict(f"{skill.name} is free (or has no price yet); install it without buying.")
+    seller = find_partner(session, price.seller_id)
+    email = data.email.strip().lower()
+    if seller is not None and seller.email.strip().lower() == email:
+        raise Conflict(f"{email} is the seller of {skill.name}; a partner cannot buy its own "
+                       f"skill.")
+    now = utcnow()
+    for held in session.exec(select(Licence).where(Licence.skill_id == skill.id,
+                                                   Licence.buyer_email == email,
+                                                   Licence.status == LicenceStatus.ACTIVE)):
+        if service.licence_problem(held, now) is None:
+            raise Conflict(f"{email} already holds an active licence for {skill.name}.")
+    if price.kind == PriceKind.USAGE.value and data.payment_method is None:
+        raise Conflict("A usage-priced skill needs a payment_method: its calls are charged "
+                       "to it monthly.")
+    licence = Licence(skill_id=skill.id, skill_name=skill.name, seller_id=price.seller_id,
+                      buyer_email=email, kind=price.kind, amount=price.amount,
+                      currency=price.currency, key_hash=service.hash_key(key),
+                      key_hint=key[-4:], provider=provider.name,
+                      payment_method=data.payment_method)
+    if price.kind == PriceKind.USAGE.value:  # nothing to pay now; charged monthly
+        licence.status, licence.activated_at = LicenceStatus.ACTIVE.value, now
+    session.add(licence)
+    return licence
+
+
+def application_fee(session: Session, partner_id: uuid.UUID, amount: int, currency: str,
+                    at: datetime) -> int:
+    """The platform's part of a sale, from the partner program's rate at ``at``."""
+    rate = partners.rate_for_sale(session, partner_id, at)
+    return split_sale(Money(amount=amount, currency=currency), rate).platform.amount
+
+
+def purchase(db: Database, provider: PaymentProvider, name: str, data: PurchaseCreate,
+             locale: str) -> PurchasePublic:
+    key = service.new_key()
+    with db.read() as session:
+        skill = catalog.get_skill(session, name)
+        price = service.price_of(session, skill)
+        seller_id = price.seller_id if price is not None else None
+    destination = seller_account(db, provider, seller_id) if seller_id else None
+    with db.write() as session:
+        licence = _start(session, name, data, provider, key)
+        fee = application_fee(session, licence.seller_id, licence.amount, licence.currency,
+                              utcnow())
+        session.commit()
+        session.refresh(licence)
+    answer = PurchasePublic(
+        purchase_id=licence.id, skill=licence.skill_name, kind=PriceKind(licence.kind),
+        amount=licence.amount, currency=licence.currency,
+        display=service.display(licence.amount, licence.currency, locale),
+        status=licence.status, provider=provider.name, livemode=provider.livemode,
+        payment_id=None, client_secret=None, licence_key=key)
+    if licence.kind == PriceKind.USAGE.value:
+        return answer
+    assert destination is not None
+    try:
+        payment = provider.create_payment(PaymentRequest(
+            amount=licence.amount, currency=licence.currency, destination_account=destination,
+            application_fee=fee, payment_method=data.payment_method,
+            description=f"{licence.skill_name} licence ({licence.kind})",
+            metadata={"licence_id": str(licence.id), "skill": licence.skill_name,
+                      "kind": licence.kind},
+            idempotency_key=f"licence-{licence.id}"))
+    except PaymentDeclined as error:
+        _set_status(db, licence.id, LicenceStatus.FAILED)
+        raise PaymentFailed(f"The payment was declined: {error}") from None
+    except BillingError as error:
+        raise ProviderTrouble(f"The payment provider failed; the purchase {licence.id} is "
+                              f"pending and can be retried: {error}") from None
+    with db.write() as session:
+        row = session.get(Licence, licence.id)
+        assert row is not None
+        row.payment_id = row.payment_id or payment.id
+        session.add(row)
+        session.commit()
+        status = row.status
+    return answer.model_copy(update={"payment_id": payment.id, "status": status,
+                                     "client_secret": payment.client_secret})
+
+
+def _set_status(db: Database, licence_id: uuid.UUID, status: LicenceStatus) -> None:
+    with db.write() as session:
+        row = session.get(Licence, licence_id)
+        if row is not None and row.status == LicenceStatus.PENDING:
+            row.status = status.value
+            session.add(row)
+            session.commit()
+
+
+def refund(db: Database, provider: PaymentProvider, purchase_id: uuid.UUID,
+           data: RefundCreate) -> RefundPublic:
+    """Ask the provider for a refund; the ledger and the licence follow its webhook."""
+    with db.read() as session:
+        licence = session.get(Licence, purchase_id)
+        if licence is None:
+            raise NotFound("No such purchase.")
+        if licence.payment_id is None:
+            raise Conflict("This purchase has no payment to refund.")
+        payment_id, refunded = licence.payment_id, licence.refunded_amount
+    key = f"refund-{purchase_id}-{refunded}-{data.amount or 'all'}"
+    try:
+        result = provider.create_refund(RefundRequest(payment_id=payment_id, amount=data.amount,
+                                                      idempotency_key=key))
+    except BillingError as error:
+        raise Conflict(f"The refund was refused: {error}") from None
+    return RefundPublic(refund_id=result.id, amount=result.amount, currency=result.currency,
+                        status=result.status)
+
+
+def month_after(moment: datetime) -> datetime:
+    """Same day and time next month (clamped to the month's last day)."""
+    import calendar
+
+    year, month = (moment.year + 1, 1) if moment.month == 12 else (moment.year, moment.month + 1)
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day).astimezone(UTC)

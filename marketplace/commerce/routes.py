@@ -1,0 +1,121 @@
+"""Commerce API: prices, purchases, refunds, the Stripe webhook, licence checks, usage."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from marketplace.billing import PaymentProvider, WebhookVerificationError
+from marketplace.catalog import service as catalog
+from marketplace.commerce import purchases, service, usage
+from marketplace.commerce.events import apply_webhook
+from marketplace.commerce.schemas import (
+    LicenceVerdict,
+    PricePublic,
+    PriceSet,
+    PurchaseCreate,
+    PurchasePublic,
+    RefundCreate,
+    RefundPublic,
+    UsageAccepted,
+    UsageBatch,
+    WebhookOutcome,
+)
+from marketplace.db import utcnow
+from marketplace.deps import (
+    CurrentPrincipal,
+    DatabaseDep,
+    ReadSession,
+    SkillName,
+    VisibleSkill,
+    WriteSession,
+)
+from marketplace.errors import BadRequest, Forbidden
+from marketplace.openapi import problem_responses
+from robeing_sdk.manifest import PriceKind
+
+router = APIRouter(tags=["commerce"])
+LocaleQuery = Annotated[str | None, Query(max_length=35, description="e.g. ko, ja-JP.")]
+AcceptLanguage = Annotated[str | None, Header(max_length=500)]
+
+
+def provider_of(request: Request) -> PaymentProvider:
+    provider: PaymentProvider = request.app.state.payments
+    return provider
+
+
+@router.get("/v1/skills/{name}/price", summary="A skill's price, shown in the buyer's locale",
+            responses=problem_responses(404, 422))
+def get_price(skill: VisibleSkill, session: ReadSession, locale: LocaleQuery = None,
+              accept_language: AcceptLanguage = None) -> PricePublic:
+    return service.public_price(session, skill,
+                                service.resolve_locale(locale, accept_language))
+
+
+@router.put("/v1/skills/{name}/price", summary="Set a skill's price (owners; paid: certified+)",
+            responses=problem_responses(401, 403, 404, 422))
+def put_price(name: SkillName, data: PriceSet, session: WriteSession,
+              principal: CurrentPrincipal, locale: LocaleQuery = None,
+              accept_language: AcceptLanguage = None) -> PricePublic:
+    skill = catalog.get_skill(session, name)
+    service.set_price(session, skill, principal, data)
+    answer = service.public_price(session, skill, service.resolve_locale(locale,
+                                                                         accept_language))
+    session.commit()
+    return answer
+
+
+@router.post("/v1/skills/{name}/purchases", status_code=201,
+             summary="Buy a skill: a payment to its seller; the licence key is shown once",
+             responses=problem_responses(402, 404, 409, 422, 502))
+def create_purchase(name: SkillName, data: PurchaseCreate, request: Request, db: DatabaseDep,
+                    locale: LocaleQuery = None,
+                    accept_language: AcceptLanguage = None) -> PurchasePublic:
+    return purchases.purchase(db, provider_of(request), name, data,
+                              service.resolve_locale(locale, accept_language))
+
+
+@router.post("/v1/purchases/{purchase_id}/refunds", status_code=201,
+             summary="Refund a purchase in full or in part (staff)",
+             responses=problem_responses(401, 403, 404, 409, 422))
+def create_refund(purchase_id: uuid.UUID, data: RefundCreate, request: Request,
+                  db: DatabaseDep, principal: CurrentPrincipal) -> RefundPublic:
+    if not principal.is_staff:
+        raise Forbidden("Only marketplace staff may refund purchases.")
+    return purchases.refund(db, provider_of(request), purchase_id, data)
+
+
+@router.post("/v1/billing/stripe/webhook", summary="Stripe's webhook endpoint",
+             responses=problem_responses(400))
+async def stripe_webhook(request: Request, db: DatabaseDep) -> WebhookOutcome:
+    body = await request.body()
+    try:
+        event = provider_of(request).parse_webhook(body, request.headers.get("stripe-signature"))
+    except WebhookVerificationError as error:
+        raise BadRequest(str(error)) from None
+    outcome = await run_in_threadpool(apply_webhook, db, event)
+    return WebhookOutcome(event_id=event.id, outcome=outcome)
+
+
+@router.get("/v1/licences/verify", summary="Check a licence key for a skill (the runtime)",
+            responses=problem_responses(401, 403, 404))
+def verify_licence(request: Request, session: ReadSession,
+                   skill: Annotated[str, Query(max_length=64)]) -> LicenceVerdict:
+    found = catalog.get_skill(session, skill)
+    key = service.key_from_authorization(request.headers.get("authorization"))
+    licence = service.check_licence(session, found, key)
+    return LicenceVerdict(valid=True, skill=found.name, kind=PriceKind(licence.kind),
+                          status=licence.status, expires_at=licence.expires_at,
+                          checked_at=utcnow())
+
+
+@router.post("/v1/usage", summary="Report metered calls (batched; retries are harmless)",
+             responses=problem_responses(401, 403, 409, 422))
+def report_usage(batch: UsageBatch, request: Request, session: WriteSession) -> UsageAccepted:
+    key = service.key_from_authorization(request.headers.get("authorization"))
+    answer = usage.record_usage(session, key, batch)
+    session.commit()
+    return answer

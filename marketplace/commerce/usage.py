@@ -1,0 +1,146 @@
+"""Metered calls of usage-priced skills: recorded once each, charged once a month.
+
+A runtime sends batches of records, each with an id it made itself; ``(licence, id)`` is
+unique, so a retried batch counts nothing twice. ``bill_period`` writes one ``usage_charge``
+per licence and month (unique) before asking the provider, with an idempotency key derived
+from that row, so running it again, or after a crash half-way, charges nobody twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, select
+
+from marketplace.billing import BillingError, PaymentDeclined, PaymentProvider, PaymentRequest
+from marketplace.commerce import service
+from marketplace.commerce.models import Licence, LicenceStatus, UsageCharge, UsageRecord
+from marketplace.commerce.purchases import application_fee, month_after, seller_account
+from marketplace.commerce.schemas import UsageAccepted, UsageBatch
+from marketplace.db import Database, utcnow
+from marketplace.errors import Conflict, Forbidden, Unauthorized, Unprocessable
+from robeing_sdk.manifest import PriceKind
+
+
+def record_usage(session: Session, key: str | None, batch: UsageBatch) -> UsageAccepted:
+    if not key:
+        raise Unauthorized("Usage reports need the licence key (Bearer or __licence__).")
+    licence = service.find_licence(session, key)
+    if licence is None:
+        raise Forbidden("This licence key is not valid.")
+    if licence.kind != PriceKind.USAGE.value:
+        raise Conflict(f"{licence.skill_name} is not priced by usage; there is nothing to meter.")
+    if licence.status != LicenceStatus.ACTIVE:
+        raise Forbidden(service.licence_problem(licence, utcnow())
+                        or "This licence is not active.")
+    ids = [record.id for record in batch.records]
+    if len(set(ids)) != len(ids):
+        raise Unprocessable("A batch repeats a record id; each call record needs its own id.")
+    for record in batch.records:
+        if record.occurred_at.tzinfo is None:
+            raise Unprocessable(f"Record {record.id}: occurred_at needs a time zone.")
+    rows = [{"id": uuid.uuid4(), "licence_id": licence.id, "client_id": record.id,
+             "calls": record.calls, "occurred_at": record.occurred_at.astimezone(UTC),
+             "received_at": utcnow()} for record in batch.records]
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(UsageRecord).values(rows).on_conflict_do_nothing(
+        index_elements=["licence_id", "client_id"])
+    result = session.execute(statement)
+    accepted = max(int(getattr(result, "rowcount", 0) or 0), 0)
+    return UsageAccepted(accepted=accepted, duplicates=len(rows) - accepted)
+
+
+def period_bounds(period: str) -> tuple[datetime, datetime]:
+    try:
+        start = datetime.strptime(period, "%Y-%m").replace(tzinfo=UTC)
+    except ValueError:
+        raise Unprocessable(f"{period!r} is not a month; use YYYY-MM.") from None
+    return start, month_after(start)
+
+
+@dataclass(frozen=True, slots=True)
+class BilledLicence:
+    licence_id: uuid.UUID
+    skill: str
+    calls: int
+    amount: int
+    currency: str
+    status: str
+    payment_id: str | None
+
+
+def _prepare(db: Database, period: str) -> list[uuid.UUID]:
+    """Write this period's charge rows (once each); return those still to be charged."""
+    start, end = period_bounds(period)
+    if end > utcnow():
+        raise Conflict(f"{period} has not ended yet; bill a month once it is over.")
+    with db.write() as session:
+        licences = session.exec(select(Licence).where(
+            Licence.kind == PriceKind.USAGE.value)).all()
+        for licence in licences:
+            exists = session.exec(select(UsageCharge).where(
+                UsageCharge.licence_id == licence.id, UsageCharge.period == period)).first()
+            if exists is not None:
+                continue
+            calls = session.exec(select(func.coalesce(func.sum(UsageRecord.calls), 0)).where(
+                UsageRecord.licence_id == licence.id, UsageRecord.occurred_at >= start,
+                UsageRecord.occurred_at < end)).one()
+            amount = int(calls) * licence.amount
+            session.add(UsageCharge(licence_id=licence.id, period=period, calls=int(calls),
+                                    amount=amount, currency=licence.currency,
+                                    status="pending" if amount > 0 else "nothing"))
+        session.commit()
+        return [charge.id for charge in session.exec(select(UsageCharge).where(
+            UsageCharge.period == period, UsageCharge.status == "pending",
+            UsageCharge.payment_id == None))]  # noqa: E711 - SQL IS NULL
+
+
+def bill_period(db: Database, provider: PaymentProvider, period: str) -> list[BilledLicence]:
+    """Charge every usage licence for ``period``; safe to run again (idempotent)."""
+    for charge_id in _prepare(db, period):
+        with db.read() as session:
+            charge = session.get(UsageCharge, charge_id)
+            assert charge is not None
+            licence = session.get(Licence, charge.licence_id)
+            assert licence is not None
+            fee = application_fee(session, licence.seller_id, charge.amount, charge.currency,
+                                  utcnow())
+        destination = seller_account(db, provider, licence.seller_id)
+        try:
+            payment = provider.create_payment(PaymentRequest(
+                amount=charge.amount, currency=charge.currency,
+                destination_account=destination, application_fee=fee,
+                payment_method=licence.payment_method,
+                description=f"{licence.skill_name}: {charge.calls} calls in {period}",
+                metadata={"usage_charge_id": str(charge.id), "skill": licence.skill_name,
+                          "period": period},
+                idempotency_key=f"usage-{charge.id}"))
+            payment_id: str | None = payment.id
+        except PaymentDeclined:
+            payment_id = None
+        except BillingError:
+            continue  # stays pending without a payment: the next run retries, same key
+        with db.write() as session:
+            row = session.get(UsageCharge, charge_id)
+            assert row is not None
+            row.payment_id = row.payment_id or payment_id
+            if payment_id is None and row.status == "pending":
+                row.status = "failed"
+            session.add(row)
+            session.commit()
+    return billed(db, period)
+
+
+def billed(db: Database, period: str) -> list[BilledLicence]:
+    with db.read() as session:
+        rows = session.exec(select(UsageCharge, Licence).where(
+            UsageCharge.licence_id == Licence.id, UsageCharge.period == period)).all()
+        return [BilledLicence(licence.id, licence.skill_name, charge.calls, charge.amount,
+                              charge.currency, charge.status, charge.payment_id)
+                for charge, licence in rows]
