@@ -36,12 +36,15 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password: str, stored: str) -> bool:
+    if len(password) > MAX_LENGTH:  # no password that long is ever set
+        burn("")
+        return False
     try:
         kind, n, r, p, salt, digest = stored.split("$")
         if kind != "scrypt":
             return False
         expected = base64.b64decode(digest)
-        actual = _scrypt(password[:MAX_LENGTH], base64.b64decode(salt), int(n), int(r), int(p))
+        actual = _scrypt(password, base64.b64decode(salt), int(n), int(r), int(p))
     except ValueError:
         return False
     return hmac.compare_digest(actual, expected)

@@ -1,0 +1,138 @@
+"""Pages as a partner sees them: HTML, language, uploads, tokens, yanking, money."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from tests.marketplace.conftest import PartnerFactory
+from tests.marketplace.portal.conftest import alerts, csrf_of, post_form, sign_in
+
+
+def _upload(client: TestClient, path: Path) -> object:
+    token = csrf_of(client.get("/portal/upload").text)
+    return client.post("/portal/upload", data={"csrf_token": token},
+                       files={"content": (path.name, path.read_bytes())})
+
+
+def test_pages_are_utf8_html_with_a_language(client: TestClient,
+                                             make_partner: PartnerFactory) -> None:
+    sign_in(client, make_partner("acme").token)
+    for path in ("/portal/sign-in", "/portal/dashboard", "/portal/upload", "/portal/tokens",
+                 "/portal/account", "/portal/program", "/portal/money"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"] == "text/html; charset=utf-8"
+        assert response.headers["cache-control"] == "no-store"
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        assert '<html lang="en">' in response.text
+
+
+def test_language_from_browser_cookie_and_query(client: TestClient,
+                                                make_partner: PartnerFactory) -> None:
+    sign_in(client, make_partner("acme").token)
+    korean = client.get("/portal/dashboard", headers={"accept-language": "ko-KR,ko;q=0.9"})
+    assert '<html lang="ko">' in korean.text and "대시보드" in korean.text
+    taiwan = client.get("/portal/dashboard", headers={"accept-language": "zh-Hant-TW"})
+    assert '<html lang="zh">' in taiwan.text
+    switched = client.get("/portal/language?lang=es&next=/portal/tokens",
+                          follow_redirects=False)
+    assert switched.headers["location"] == "/portal/tokens"
+    spanish = client.get("/portal/tokens", headers={"accept-language": "ko"})
+    assert '<html lang="es">' in spanish.text  # the switch wins over the browser
+    japanese = client.get("/portal/tokens?lang=ja")
+    assert '<html lang="ja">' in japanese.text  # and ?lang= wins over the switch
+    stray = client.get("/portal/language?lang=xx&next=https://evil.example/",
+                       follow_redirects=False)
+    assert stray.headers["location"] == "/portal/"
+
+
+def test_upload_lists_the_skill_and_refusals_are_one_sentence(
+        client: TestClient, make_partner: PartnerFactory,
+        wheels: Callable[..., Path], tmp_path: Path) -> None:
+    sign_in(client, make_partner("acme").token)
+    wheel = wheels("hello-skill")
+    first = _upload(client, wheel)
+    assert first.status_code == 201  # type: ignore[attr-defined]
+    assert "Published hello-skill 1.0.0" in first.text  # type: ignore[attr-defined]
+    again = _upload(client, wheel)
+    assert again.status_code == 200  # type: ignore[attr-defined]
+    assert "already published" in again.text  # type: ignore[attr-defined]
+    dashboard = client.get("/portal/dashboard").text
+    assert "/portal/skills/hello-skill" in dashboard and "1 skill" in dashboard
+    junk = tmp_path / "junk-1.0-py3-none-any.whl"
+    junk.write_bytes(b"not a zip")
+    refused = _upload(client, junk)
+    assert refused.status_code == 400  # type: ignore[attr-defined]
+    [message] = alerts(refused.text)  # type: ignore[attr-defined]
+    assert message.startswith("The upload was refused:") and message.count(".") >= 1
+    assert "Traceback" not in refused.text  # type: ignore[attr-defined]
+
+
+def test_yank_and_unyank(client: TestClient, make_partner: PartnerFactory,
+                         wheels: Callable[..., Path]) -> None:
+    sign_in(client, make_partner("acme").token)
+    _upload(client, wheels("hello-skill"))
+    action = "/portal/skills/hello-skill/releases/1.0.0/yank"
+    for _ in range(2):  # the same form twice sets the same state
+        done = post_form(client, "/portal/skills/hello-skill", action, yanked="1",
+                         reason="<script>alert(1)</script>")
+        assert done.status_code == 303
+    page = client.get("/portal/skills/hello-skill").text
+    assert "Yanked" in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert" not in page
+    post_form(client, "/portal/skills/hello-skill", action, yanked="0")
+    assert "badge warn" not in client.get("/portal/skills/hello-skill").text
+
+
+def test_tokens_are_shown_once_and_revoked(client: TestClient,
+                                           make_partner: PartnerFactory) -> None:
+    partner = make_partner("acme")
+    sign_in(client, partner.token)
+    made = post_form(client, "/portal/tokens", "/portal/tokens",
+                     description="<i>ci</i>", role="member")
+    assert made.status_code == 201
+    secret = re.search(r'id="new-token">(rbt_[^<]+)<', made.text)
+    assert secret and "&lt;i&gt;ci&lt;/i&gt;" in made.text
+    listing = client.get("/portal/tokens").text
+    assert secret.group(1) not in listing  # never shown again
+    assert client.get("/v1/tokens", headers={"Authorization": f"Bearer {secret.group(1)}"}
+                      ).status_code == 200
+    token_id = re.findall(r'/portal/tokens/([0-9a-f-]{36})/revoke', listing)[-1]
+    revoked = post_form(client, "/portal/tokens", f"/portal/tokens/{token_id}/revoke")
+    assert revoked.status_code == 303
+    assert client.get("/v1/tokens", headers={"Authorization": f"Bearer {secret.group(1)}"}
+                      ).status_code == 401
+
+
+def test_member_sessions_issue_member_tokens_only(client: TestClient,
+                                                  make_partner: PartnerFactory,
+                                                  member_of: Callable[..., object]) -> None:
+    member = member_of(make_partner("acme"))
+    sign_in(client, member.token)  # type: ignore[attr-defined]
+    refused = post_form(client, "/portal/tokens", "/portal/tokens", role="admin")
+    assert refused.status_code == 403
+    assert "member tokens only" in alerts(refused.text)[0]
+
+
+def test_money_page_says_no_sales_yet(client: TestClient, make_partner: PartnerFactory) -> None:
+    sign_in(client, make_partner("acme").token)
+    page = client.get("/portal/money").text
+    assert 'id="no-sales"' in page and "$0.00" in page
+    assert "$30.00" in page and "$70.00" in page  # a USD 100 sale at the 30 % share
+    korean = client.get("/portal/money?lang=ko").text
+    assert "아직 판매 없음" in korean and "US$30.00" in korean
+
+
+def test_program_page_says_what_is_missing(client: TestClient,
+                                           make_partner: PartnerFactory) -> None:
+    sign_in(client, make_partner("acme").token)
+    page = client.get("/portal/program").text
+    assert "What Certified needs" in page
+    for requirement in ("Technical training", "Sales training", "Certification exam"):
+        assert requirement in page
+    assert "30%" in page and "70%" in page
+    assert "인증 시험" in client.get("/portal/program?lang=ko").text
