@@ -59,6 +59,9 @@ def create_app(settings: Settings | None = None, *, store: ArtifactStore | None 
     from marketplace import commerce
 
     commerce.install(app, db)
+    from marketplace.ledger.routes import router as ledger_router
+
+    app.include_router(ledger_router)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and database check")
     def healthz() -> dict[str, str]:

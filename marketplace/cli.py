@@ -178,4 +178,7 @@ def robeing_register_commands(cli: typer.Typer) -> None:
     from marketplace.partners.cli import staff_app
 
     app.add_typer(staff_app, name="staff")
+    from marketplace.ledger.cli import register as register_ledger
+
+    register_ledger(app)
     cli.add_typer(app, name="marketplace")

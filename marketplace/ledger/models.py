@@ -69,6 +69,9 @@ class SaleEntry(SQLModel, table=True):
     partner_share: int = Field(sa_column=Column(BigInteger, nullable=False))
     platform_share: int = Field(sa_column=Column(BigInteger, nullable=False))
     provider_fee: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    application_fee: int = Field(sa_column=Column(BigInteger, nullable=False),
+                                 description="What the provider kept for the platform; the "
+                                 "rest (gross - fee) reached the partner at charge time.")
     refunded: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     provider_payment_id: str = Field(max_length=255, unique=True)
     occurred_at: datetime = Field(sa_type=UTCDateTime, index=True)
@@ -100,6 +103,9 @@ class RefundEntry(SQLModel, table=True):
     platform_part: int = Field(sa_column=Column(BigInteger, nullable=False))
     refunded_total: int = Field(sa_column=Column(BigInteger, nullable=False),
                                 description="All refunds of the sale including this one.")
+    reversed_from_partner: int = Field(sa_column=Column(BigInteger, nullable=False),
+                                       description="What the provider took back from the "
+                                       "partner's account (transfer reversal - fee refund).")
     occurred_at: datetime = Field(sa_type=UTCDateTime, index=True)
     entry_id: uuid.UUID = Field(foreign_key="ledger_entry.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -14,6 +14,14 @@ partner share rounded down, remainder to the platform) at the rate in force at t
 schedule version, contract and basis points used. A refund reverses the split
 proportionally (:func:`partners.program.refund_split`); the provider's processing fee is
 not returned, as Stripe does not return it.
+
+Payments are Stripe Connect destination charges: the provider moves ``gross -
+application_fee`` to the partner's account at charge time, and on a refund (with
+``reverse_transfer`` and ``refund_application_fee``, the ``RefundRequest`` defaults) takes
+back the refund less the proportional application-fee refund (cumulative floor, as Stripe
+and our test server do). The ledger posts both movements against ``partner_payable``, so
+what is left there is exactly what the partner is still owed (or owes): the payout run pays
+that, never the share again.
 """
 
 from __future__ import annotations
@@ -96,8 +104,13 @@ def find_sale(session: Session, sale_id: str, *, lock: bool = False) -> SaleEntr
 
 def record_sale(session: Session, *, sale_id: str, partner_id: uuid.UUID, skill_name: str,
                 amount: int, currency: str, occurred_at: datetime,
-                provider_payment_id: str, provider_fee: int = 0) -> SaleEntry:
-    """Record one succeeded payment, split between the partner and the platform."""
+                provider_payment_id: str, provider_fee: int = 0,
+                application_fee: int | None = None) -> SaleEntry:
+    """Record one succeeded payment, split between the partner and the platform.
+
+    ``application_fee`` is what the destination charge kept for the platform (``None``:
+    the split's platform share, which is what commerce asks the provider for).
+    """
     sale_id = _external_id(sale_id, "sale_id")
     provider_payment_id = _external_id(provider_payment_id, "provider_payment_id")
     if not isinstance(skill_name, str) or not 1 <= len(skill_name) <= 64:
@@ -107,12 +120,19 @@ def record_sale(session: Session, *, sale_id: str, partner_id: uuid.UUID, skill_
     if provider_fee > amount:
         raise Unprocessable(f"provider_fee ({provider_fee}) cannot exceed the amount "
                             f"({amount}).")
+    if application_fee is not None:
+        application_fee = _amount(application_fee, "application_fee", minimum=0)
+        if application_fee > amount:
+            raise Unprocessable(f"application_fee ({application_fee}) cannot exceed the "
+                                f"amount ({amount}).")
     currency = _currency(currency)
     occurred_at = _aware(occurred_at, "occurred_at")
     given: dict[str, object] = {
         "partner_id": partner_id, "skill_name": skill_name, "gross": amount,
         "currency": currency, "provider_payment_id": provider_payment_id,
         "provider_fee": provider_fee}
+    if application_fee is not None:
+        given["application_fee"] = application_fee
 
     def existing() -> SaleEntry | None:
         found = find_sale(session, sale_id)
@@ -137,6 +157,8 @@ def record_sale(session: Session, *, sale_id: str, partner_id: uuid.UUID, skill_
         split = program.split_sale(Money(amount=amount, currency=currency), rate)
     except program.ProgramError as exc:
         raise from_program_error(exc) from None
+    kept = split.platform.amount if application_fee is None else application_fee
+    moved = amount - kept  # reached the partner's account with the charge
 
     def build() -> SaleEntry:
         entry = post(session, kind=EntryKind.SALE, reference=sale_id, occurred_at=occurred_at,
@@ -146,11 +168,14 @@ def record_sale(session: Session, *, sale_id: str, partner_id: uuid.UUID, skill_
                                 partner_id),
                          credit(Account.PLATFORM_REVENUE, currency, split.platform.amount),
                          debit(Account.PROCESSING_FEES, currency, provider_fee),
-                         credit(Account.PROVIDER_BALANCE, currency, provider_fee)])
+                         credit(Account.PROVIDER_BALANCE, currency, provider_fee),
+                         debit(Account.PARTNER_PAYABLE, currency, moved, partner_id),
+                         credit(Account.PROVIDER_BALANCE, currency, moved)])
         sale = SaleEntry(
             sale_id=sale_id, partner_id=partner_id, skill_name=skill_name, currency=currency,
             gross=amount, partner_share=split.partner.amount,
             platform_share=split.platform.amount, provider_fee=provider_fee,
+            application_fee=kept,
             provider_payment_id=provider_payment_id, occurred_at=occurred_at,
             tier=rate.tier.value, partner_share_bps=rate.partner_share_bps,
             platform_fee_bps=rate.platform_fee_bps, rate_source=rate.source.value,
@@ -214,6 +239,9 @@ def record_refund(session: Session, *, sale_id: str, refund_id: str, amount: int
                                     Money(amount=sale.refunded, currency=currency))
     except program.ProgramError as exc:
         raise from_program_error(exc) from None
+    fee_back = (sale.application_fee * part.refunded_total.amount // sale.gross
+                - sale.application_fee * sale.refunded // sale.gross)
+    reversed_from_partner = amount - fee_back
 
     def build() -> RefundEntry:
         entry = post(session, kind=EntryKind.REFUND, reference=refund_id,
@@ -222,11 +250,15 @@ def record_refund(session: Session, *, sale_id: str, refund_id: str, amount: int
                          debit(Account.PARTNER_PAYABLE, currency, part.partner.amount,
                                sale.partner_id),
                          debit(Account.PLATFORM_REVENUE, currency, part.platform.amount),
-                         credit(Account.PROVIDER_BALANCE, currency, amount)])
+                         credit(Account.PROVIDER_BALANCE, currency, amount),
+                         debit(Account.PROVIDER_BALANCE, currency, reversed_from_partner),
+                         credit(Account.PARTNER_PAYABLE, currency, reversed_from_partner,
+                                sale.partner_id)])
         refund = RefundEntry(
             refund_id=refund_id, sale_id=sale_id, partner_id=sale.partner_id,
             currency=currency, amount=amount, partner_part=part.partner.amount,
             platform_part=part.platform.amount, refunded_total=part.refunded_total.amount,
+            reversed_from_partner=reversed_from_partner,
             occurred_at=occurred_at, entry_id=entry.id)
         sale.refunded = part.refunded_total.amount
         session.add(refund)

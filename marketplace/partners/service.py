@@ -2,7 +2,7 @@
 
 The rules are :mod:`partners.program`'s (pure functions); this module loads what they need
 from the tables, computes the figures the marketplace knows (active deployments from the
-catalog service; revenue is zero until billing records sales), applies one transition and
+catalog service; annual revenue from the ledger), applies one transition and
 persists the one entry it appended. Other domains ask here, never the tables:
 
 * :func:`tier_of` — the tier in force at a moment (billing asks at the sale time);
@@ -151,8 +151,14 @@ def active_deployments(session: Session, partner_id: uuid.UUID) -> int:
 
 
 def metrics_for(session: Session, partner_id: uuid.UUID, at: datetime) -> PartnerMetrics:
-    """Figures from the marketplace's own data; revenue is zero until billing records sales."""
-    return PartnerMetrics(measured_at=at, annual_revenue=Money(amount=0,
+    """Figures from the marketplace's own data: annual revenue is the ledger's USD sales
+    of the last 365 days less refunds in them (other currencies are not converted and
+    not counted)."""
+    from marketplace.ledger import statements as ledger  # the ledger asks us for rates
+
+    revenue = ledger.net_sales(session, partner_id, REVENUE_CURRENCY, at - timedelta(days=365),
+                               at + timedelta(microseconds=1))
+    return PartnerMetrics(measured_at=at, annual_revenue=Money(amount=max(revenue, 0),
                                                                 currency=REVENUE_CURRENCY),
                           active_deployments=active_deployments(session, partner_id))
 

@@ -52,9 +52,23 @@ def test_a_krw_sale_is_split_by_the_tier_rate_and_records_its_source(
                                                                         "partner-floor")
     with db.read() as session:
         assert all(total == 0 for total in entry_totals(session).values())
-        assert account_balance(session, "partner_payable", "KRW", seller) == -3703
+        # A destination charge moved the partner's share at once: nothing is left owed.
+        assert account_balance(session, "partner_payable", "KRW", seller) == 0
         assert account_balance(session, "processing_fees", "KRW") == 400
-        assert account_balance(session, "provider_balance", "KRW") == 12_345 - 400
+        assert account_balance(session, "platform_revenue", "KRW") == -(12_345 - 3703)
+        assert account_balance(session, "provider_balance", "KRW") == 12_345 - 3703 - 400
+
+
+def test_a_charge_that_kept_the_gross_leaves_the_share_owed_to_the_partner(
+        db: Database, seller: uuid.UUID) -> None:
+    with db.write() as session:
+        sale = record_sale(session, sale_id="s", partner_id=seller, skill_name="hello",
+                           amount=10_001, currency="USD", occurred_at=SALE_TIME,
+                           provider_payment_id="pi", application_fee=10_001)
+        session.commit()
+        assert (sale.partner_share, sale.application_fee) == (3000, 10_001)
+        assert account_balance(session, "partner_payable", "USD", seller) == -3000
+        assert account_balance(session, "provider_balance", "USD") == 10_001
 
 
 def test_recording_a_sale_twice_writes_once_and_other_values_conflict(
