@@ -1,0 +1,174 @@
+"""The portal driven as a person uses it: Debian's Chromium through Playwright, against a
+real uvicorn server on a free port, in English and in Korean.
+
+A partner signs in with its token, uploads a wheel and sees it listed, creates and revokes
+a token, asks for a promotion; staff approve it in another browser; the partner sees the new
+tier. Skipped only when ``/usr/bin/chromium`` is missing (``.ci/run`` installs it).
+
+With ``ROBEING_PORTAL_SCREENSHOTS=docs/portal`` the walk also saves the screenshots the docs
+show (desktop and phone width).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from tests.marketplace.conftest import PartnerFactory, PartnerHandle
+from tests.marketplace.portal.conftest import confirm_certified
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [pytest.mark.e2e, pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium); "
+                                  ".ci/run installs it")]
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SHOTS = os.environ.get("ROBEING_PORTAL_SCREENSHOTS")
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 860}
+
+
+@pytest.fixture
+def live_url(app: FastAPI) -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if httpx.get(f"{url}/healthz").status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    yield url
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS,
+                                              headless=True)
+        yield chromium
+        chromium.close()
+
+
+def _shoot(page: object, name: str, lang: str) -> None:
+    """Save desktop and phone screenshots of the page when asked to."""
+    if not SHOTS:
+        return
+    folder = Path(SHOTS)
+    folder.mkdir(parents=True, exist_ok=True)
+    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)  # type: ignore[attr-defined]
+        page.screenshot(path=str(folder / f"{name}-{lang}-{label}.png"),  # type: ignore[attr-defined]
+                        full_page=True)
+    page.set_viewport_size(DESKTOP)  # type: ignore[attr-defined]
+
+
+TEXTS = {
+    "en": {"published": "Published hello-skill 1.0.0", "pending": "is waiting for a staff "
+           "decision", "certified": "Certified", "registered": "Registered"},
+    "ko": {"published": "hello-skill 1.0.0을(를) 게시했습니다", "pending": "스태프의 결정을 "
+           "기다리고 있습니다", "certified": "인증", "registered": "등록"},
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_partner_walkthrough(lang: str, live_url: str, browser: object,
+                             make_partner: PartnerFactory,
+                             make_staff: Callable[..., PartnerHandle],
+                             wheels: Callable[..., Path]) -> None:
+    from playwright.sync_api import expect
+
+    texts = TEXTS[lang]
+    partner, staff = make_partner("acme"), make_staff()
+    with httpx.Client(base_url=live_url) as api:
+        confirm_certified(api, staff, partner)  # type: ignore[arg-type]
+    context = browser.new_context(locale=lang, viewport=DESKTOP)  # type: ignore[attr-defined]
+    page = context.new_page()
+
+    page.goto(f"{live_url}/portal/")
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    _shoot(page, "sign-in", lang)
+    page.fill("input[name=token]", partner.token)
+    page.click("form:has(input[name=token]) button[type=submit]")
+    expect(page).to_have_url(f"{live_url}/portal/dashboard")
+
+    page.goto(f"{live_url}/portal/upload")
+    page.set_input_files("input[name=content]", str(wheels("hello-skill")))
+    page.click("#upload-form button[type=submit]")
+    expect(page.locator("p.notice")).to_contain_text(texts["published"])
+    page.goto(f"{live_url}/portal/dashboard")
+    expect(page.locator("a[href='/portal/skills/hello-skill']")).to_be_visible()
+    _shoot(page, "dashboard", lang)
+
+    page.goto(f"{live_url}/portal/tokens")
+    page.fill("input[name=description]", "laptop")
+    page.click("form[action='/portal/tokens'] button[type=submit]")
+    secret = page.locator("#new-token").inner_text()
+    assert secret.startswith("rbt_")
+    _shoot(page, "tokens", lang)
+    page.locator("tr", has_text="laptop").locator("button.danger").click()
+    expect(page.locator("tr.revoked", has_text="laptop")).to_be_visible()
+    assert httpx.get(f"{live_url}/v1/tokens", headers={
+        "Authorization": f"Bearer {secret}"}).status_code == 401
+
+    page.goto(f"{live_url}/portal/program")
+    expect(page.locator("#current-tier")).to_have_text(texts["registered"])
+    page.fill("textarea[name=reason]", "We completed both trainings and passed the exam.")
+    page.click("form[action='/portal/program/promotion'] button[type=submit]")
+    expect(page.locator("#pending-request")).to_contain_text(texts["pending"])
+
+    desk = browser.new_context(locale=lang, viewport=DESKTOP)  # type: ignore[attr-defined]
+    staff_page = desk.new_page()
+    staff_page.goto(f"{live_url}/portal/staff/reviews")
+    staff_page.fill("input[name=token]", staff.token)
+    staff_page.click("form:has(input[name=token]) button[type=submit]")
+    expect(staff_page).to_have_url(f"{live_url}/portal/staff/reviews")
+    staff_page.fill("textarea[name=reason]", "All three requirements confirmed.")
+    _shoot(staff_page, "review-queue", lang)
+    staff_page.click("button[value=approve]")
+    expect(staff_page.locator("section.review")).to_have_count(0)
+    desk.close()
+
+    page.goto(f"{live_url}/portal/program")
+    expect(page.locator("#current-tier")).to_have_text(texts["certified"])
+    _shoot(page, "program", lang)
+    page.goto(f"{live_url}/portal/money")
+    _shoot(page, "money", lang)
+    context.close()
+
+
+def test_switching_language_to_korean(live_url: str, browser: object,
+                                      make_partner: PartnerFactory) -> None:
+    from playwright.sync_api import expect
+
+    partner = make_partner("acme")
+    context = browser.new_context(locale="en-US", viewport=PHONE)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{live_url}/portal/sign-in")
+    page.fill("input[name=token]", partner.token)
+    page.click("form:has(input[name=token]) button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Dashboard")
+    page.click("nav.languages a[lang=ko]")
+    expect(page.locator("h1")).to_have_text("대시보드")
+    expect(page.locator("html")).to_have_attribute("lang", "ko")
+    page.goto(f"{live_url}/portal/tokens")  # the choice sticks
+    expect(page.locator("h1")).to_have_text("API 토큰")
+    context.close()
