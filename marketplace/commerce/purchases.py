@@ -88,7 +88,7 @@ def _start(session: Session, name: str, data: PurchaseCreate, provider: PaymentP
     for held in session.exec(select(Licence).where(Licence.skill_id == skill.id,
                                                    Licence.buyer_email == email,
                                                    Licence.status == LicenceStatus.ACTIVE)):
-        if service.licence_problem(held, now) is None:
+        if service.licence_problem(held, now) is None:  # expired ones may be bought again
             raise Conflict(f"{email} already holds an active licence for {skill.name}.")
     if price.kind == PriceKind.USAGE.value and data.payment_method is None:
         raise Conflict("A usage-priced skill needs a payment_method: its calls are charged "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Header, Query, Request
 from starlette.concurrency import run_in_threadpool
@@ -13,6 +13,7 @@ from marketplace.catalog import service as catalog
 from marketplace.commerce import purchases, service, usage
 from marketplace.commerce.events import apply_webhook
 from marketplace.commerce.schemas import (
+    LicenceReason,
     LicenceVerdict,
     PricePublic,
     PriceSet,
@@ -33,7 +34,7 @@ from marketplace.deps import (
     VisibleSkill,
     WriteSession,
 )
-from marketplace.errors import BadRequest, Forbidden
+from marketplace.errors import BadRequest, Forbidden, Unauthorized
 from marketplace.openapi import problem_responses
 from robeing_sdk.manifest import PriceKind
 
@@ -101,15 +102,26 @@ async def stripe_webhook(request: Request, db: DatabaseDep) -> WebhookOutcome:
 
 
 @router.get("/v1/licences/verify", summary="Check a licence key for a skill (the runtime)",
-            responses=problem_responses(401, 403, 404))
+            responses=problem_responses(401, 404))
 def verify_licence(request: Request, session: ReadSession,
                    skill: Annotated[str, Query(max_length=64)]) -> LicenceVerdict:
+    """200 with ``valid`` and, if not, a ``reason`` and one sentence; 401 without a key."""
     found = catalog.get_skill(session, skill)
     key = service.key_from_authorization(request.headers.get("authorization"))
-    licence = service.check_licence(session, found, key)
-    return LicenceVerdict(valid=True, skill=found.name, kind=PriceKind(licence.kind),
-                          status=licence.status, expires_at=licence.expires_at,
-                          checked_at=utcnow())
+    if key is None:
+        raise Unauthorized("Send the licence key (Bearer, or HTTP Basic as __licence__).")
+    licence = service.find_licence(session, key)
+    now = utcnow()
+    if licence is None or licence.skill_id != found.id:
+        return LicenceVerdict(valid=False, skill=found.name, reason="unknown_key",
+                              detail=f"This licence key is not valid for {found.name}.",
+                              kind=None, expires_at=None, checked_at=now)
+    problem = service.licence_problem(licence, now)
+    return LicenceVerdict(valid=problem is None, skill=found.name,
+                          reason=cast(LicenceReason, problem[0]) if problem else None,
+                          detail=problem[1] if problem else None,
+                          kind=PriceKind(licence.kind), expires_at=licence.expires_at,
+                          checked_at=now)
 
 
 @router.post("/v1/usage", summary="Report metered calls (batched; retries are harmless)",

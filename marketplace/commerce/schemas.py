@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -100,13 +100,17 @@ class RefundPublic(BaseModel):
     status: str
 
 
+LicenceReason = Literal["unknown_key", "revoked", "expired", "pending", "failed"]
+
+
 class LicenceVerdict(BaseModel):
     """The runtime's answer: whether a key lets its holder run a skill, and until when."""
 
     valid: bool
     skill: str
-    kind: PriceKind
-    status: str
+    reason: LicenceReason | None = Field(description="Why not, when ``valid`` is false.")
+    detail: str | None = Field(description="One sentence saying why not.")
+    kind: PriceKind | None
     expires_at: datetime | None
     checked_at: datetime
 

@@ -11,7 +11,6 @@ import base64
 import binascii
 import hashlib
 import secrets
-import uuid
 from datetime import datetime
 from typing import Final
 
@@ -142,27 +141,27 @@ def check_licence(session: Session, skill: Skill, key: str | None,
         raise Forbidden(f"This licence key is not valid for {skill.name}.")
     problem = licence_problem(licence, at or utcnow())
     if problem is not None:
-        raise Forbidden(problem)
+        raise Forbidden(problem[1])
     return licence
 
 
-def licence_problem(licence: Licence, at: datetime) -> str | None:
-    """Why the licence does not let its holder use the skill now, or None."""
+def licence_problem(licence: Licence, at: datetime) -> tuple[str, str] | None:
+    """Why the licence does not let its holder use the skill now (reason, sentence)."""
+    name = licence.skill_name
     if licence.status == LicenceStatus.REVOKED:
-        return (f"The licence for {licence.skill_name} was revoked "
-                f"({licence.revoked_reason or 'by the marketplace'}).")
+        return "revoked", (f"The licence for {name} was revoked "
+                           f"({licence.revoked_reason or 'by the marketplace'}).")
     if licence.status == LicenceStatus.FAILED:
-        return f"The payment for the {licence.skill_name} licence was declined."
+        return "failed", f"The payment for the {name} licence was declined."
     if licence.status == LicenceStatus.PENDING:
-        return f"The payment for the {licence.skill_name} licence is not confirmed yet."
+        return "pending", f"The payment for the {name} licence is not confirmed yet."
     if licence.expires_at is not None and licence.expires_at <= at:
-        return (f"The licence for {licence.skill_name} expired on "
-                f"{licence.expires_at.date().isoformat()}.")
+        return "expired", (f"The licence for {name} expired on "
+                           f"{licence.expires_at.date().isoformat()}.")
     return None
 
 
-def may_download(session: Session, skill: Skill, authorization: str | None,
-                 principal_of: object = None) -> None:
+def may_download(session: Session, skill: Skill, authorization: str | None) -> None:
     """Raise 401/403 unless the caller may fetch this paid skill's index page and files:
     a valid licence key, or an API token of one of the skill's publishers."""
     key = key_from_authorization(authorization)
@@ -193,8 +192,3 @@ def _is_publisher(session: Session, skill: Skill, authorization: str) -> bool:
     except MarketplaceError:
         return False
     return True
-
-
-def licence_id_of(session: Session, key: str) -> uuid.UUID | None:
-    licence = find_licence(session, key)
-    return licence.id if licence else None

@@ -36,8 +36,8 @@ def record_usage(session: Session, key: str | None, batch: UsageBatch) -> UsageA
     if licence.kind != PriceKind.USAGE.value:
         raise Conflict(f"{licence.skill_name} is not priced by usage; there is nothing to meter.")
     if licence.status != LicenceStatus.ACTIVE:
-        raise Forbidden(service.licence_problem(licence, utcnow())
-                        or "This licence is not active.")
+        problem = service.licence_problem(licence, utcnow())
+        raise Forbidden(problem[1] if problem else "This licence is not active.")
     ids = [record.id for record in batch.records]
     if len(set(ids)) != len(ids):
         raise Unprocessable("A batch repeats a record id; each call record needs its own id.")

@@ -34,9 +34,10 @@ from robeing_sdk.errors import (
 )
 from robeing_sdk.i18n.catalogs import load_translations
 from robeing_sdk.i18n.locales import fallback_chain, negotiate
+from robeing_sdk.licensing import LicenceChecker, LicenceError
 from robeing_sdk.llm.base import LLMProvider
 from robeing_sdk.llm.guarded import GuardedLLM
-from robeing_sdk.manifest import SkillManifest
+from robeing_sdk.manifest import PriceKind, SkillManifest
 from robeing_sdk.messages import Message, Reply, Turn
 from robeing_sdk.models import RobeingProfile
 from robeing_sdk.runtime.breaker import CircuitBreaker
@@ -79,6 +80,7 @@ _ERROR_TYPES: dict[type[Exception], str] = {
     SkillFailed: "skill_failed",
     BadReply: "bad_reply",
     SkillUnavailable: "skill_unavailable",
+    LicenceError: "licence_required",
     UnknownSkill: "unknown_skill",
 }
 
@@ -96,7 +98,8 @@ class Runtime:
 
     def __init__(self, records: list[SkillRecord], config: RuntimeConfig | None = None, *,
                  profile: RobeingProfile | None = None, llm: LLMProvider | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 licences: LicenceChecker | None = None) -> None:
         self.config = config or RuntimeConfig()
         self.records = records
         self.profile = profile or RobeingProfile(name=self.config.name,
@@ -114,6 +117,7 @@ class Runtime:
         self._manifests: Mapping[str, SkillManifest] | None = None
         self._workers = DaemonWorkers()
         self._processes: dict[str, ProcessWorker] = {}
+        self._licences = licences
 
     @classmethod
     def from_environment(cls, config: RuntimeConfig | None = None, **kwargs: Any) -> Runtime:
@@ -142,6 +146,13 @@ class Runtime:
             self._manifests = MappingProxyType(
                 {n: r.manifest for n, r in self.usable.items() if r.manifest is not None})
         return self._manifests
+
+    @property
+    def licences(self) -> LicenceChecker:
+        """Checks paid skills' licences (keys and marketplace from the environment)."""
+        if self._licences is None:
+            self._licences = LicenceChecker.from_environment(self.config.marketplace_url)
+        return self._licences
 
     @property
     def router(self) -> Router:
@@ -213,6 +224,8 @@ class Runtime:
             raise SkillUnavailable(
                 f"The skill {record.name!r} is {record.status}: {record.reason}.",
                 skill=record.name, reason=record.reason or str(record.status))
+        if record.manifest.price.kind is not PriceKind.FREE:  # paid: a valid licence first
+            await asyncio.to_thread(self.licences.check, record.name)
         breaker = self.breaker(record.name)
         if not breaker.allow():
             wait = breaker.retry_after()
@@ -316,6 +329,8 @@ class Runtime:
         if kind in ("skill_timeout", "skill_failed", "bad_reply", "skill_unavailable"):
             text = texts.gettext("Sorry, the skill {skill} could not answer just now.").format(
                 skill=skill)
+        if isinstance(exc, LicenceError):  # say what is wrong with the licence, localized
+            text = exc.localized(texts.gettext)
         reply = Reply(text=text, confidence=0.0, locale=message.locale,
                       metadata={"error": kind})
         return Answer(ok=False, skill=skill, reply=reply, scores=scores,
