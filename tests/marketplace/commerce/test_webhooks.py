@@ -1,0 +1,218 @@
+"""The Stripe webhook endpoint: signatures, duplicates, order, disputes, subscriptions, crashes.
+
+Payments go through the official ``StripeClient`` to the local Stripe test server; its events
+are delivered to the endpoint by the tests, in the order (and as often) each case needs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from marketplace.billing import RefundRequest, StripeProvider
+from marketplace.billing.stripe_testserver import (
+    DEFAULT_SECRET_KEY,
+    DEFAULT_WEBHOOK_SECRET,
+    StripeTestServer,
+)
+from marketplace.billing.webhooks import WebhookDelivery
+from marketplace.commerce.models import Licence, WebhookEvent
+from marketplace.db import Database
+from marketplace.ledger.models import RefundEntry, SaleEntry
+from tests.marketplace.commerce.conftest import Seller, buy, set_price
+
+URL = "/v1/billing/stripe/webhook"
+
+
+@pytest.fixture
+def stripe(app: FastAPI) -> Iterator[StripeTestServer]:
+    server = StripeTestServer(auto_deliver=False)
+    with server.running() as base:
+        app.state.payments = StripeProvider.from_keys(
+            DEFAULT_SECRET_KEY, DEFAULT_WEBHOOK_SECRET, api_base=base, max_network_retries=0)
+        yield server
+        app.state.payments.close()
+
+
+def send(client: TestClient, delivery: WebhookDelivery) -> Any:
+    return client.post(URL, content=delivery.payload,
+                       headers={"Stripe-Signature": delivery.signature_header,
+                                "Content-Type": "application/json"})
+
+
+def deliver(client: TestClient, server: StripeTestServer, event: dict[str, Any]) -> Any:
+    response = send(client, server.delivery_for(event))
+    assert response.status_code == 200, response.text
+    return response.json()["outcome"]
+
+
+def licence(db: Database) -> Licence:
+    with db.read() as session:
+        (row,) = session.exec(select(Licence)).all()
+        return row
+
+
+def paid_purchase(client: TestClient, seller: Seller, server: StripeTestServer,
+                  kind: str = "one_time") -> dict[str, Any]:
+    assert set_price(client, seller, kind=kind).status_code == 200
+    bought = buy(client)
+    assert bought.status_code == 201, bought.text
+    server.simulator.complete_payment(bought.json()["payment_id"])
+    return dict(bought.json())
+
+
+def test_bad_signatures_stale_and_future_timestamps_are_refused(
+        client: TestClient, seller: Seller, stripe: StripeTestServer, db: Database) -> None:
+    paid_purchase(client, seller, stripe)
+    (event,) = stripe.events_of_type("payment_intent.succeeded")
+    now = int(time.time())
+    for delivery in (stripe.delivery_for(event, secret="whsec_forged"),
+                     stripe.delivery_for(event, timestamp=now - 400),
+                     stripe.delivery_for(event, timestamp=now + 400)):
+        response = send(client, delivery)
+        assert response.status_code == 400
+        assert response.json()["detail"].count(".") <= 2
+    unsigned = client.post(URL, content=b"{}")
+    assert unsigned.status_code == 400 and "Stripe-Signature" in unsigned.json()["detail"]
+    with db.read() as session:
+        assert session.exec(select(WebhookEvent)).all() == []
+    assert licence(db).status == "pending"
+
+
+def test_duplicates_and_a_refund_before_the_success_apply_once_in_effect_order(
+        client: TestClient, seller: Seller, stripe: StripeTestServer, db: Database,
+        app: FastAPI) -> None:
+    bought = paid_purchase(client, seller, stripe)
+    app.state.payments.create_refund(RefundRequest(payment_id=bought["payment_id"],
+                                                   idempotency_key="r1"))
+    (refunded,) = stripe.events_of_type("charge.refunded")
+    (succeeded,) = stripe.events_of_type("payment_intent.succeeded")
+    assert deliver(client, stripe, refunded).endswith("(revoked)")
+    assert deliver(client, stripe, refunded) == "duplicate"
+    deliver(client, stripe, succeeded)  # late: the sale is known already, nothing reopens
+    assert deliver(client, stripe, succeeded) == "duplicate"
+    row = licence(db)
+    assert row.status == "revoked" and row.refunded_amount == 30000
+    with db.read() as session:
+        (sale,) = session.exec(select(SaleEntry)).all()
+        (refund,) = session.exec(select(RefundEntry)).all()
+        assert sale.gross == refund.amount == 30000 and sale.refunded == 30000
+
+
+def test_partial_refunds_keep_the_licence_and_count_each_unit_once(
+        client: TestClient, seller: Seller, stripe: StripeTestServer, db: Database,
+        app: FastAPI) -> None:
+    bought = paid_purchase(client, seller, stripe)
+    for event in stripe.simulator.take_events():
+        send(client, stripe.delivery_for(event))
+    for amount, key in ((1000, "p1"), (2500, "p2")):
+        app.state.payments.create_refund(RefundRequest(payment_id=bought["payment_id"],
+                                                       amount=amount, idempotency_key=key))
+    first, second = stripe.events_of_type("charge.refunded")
+    deliver(client, stripe, second)
+    deliver(client, stripe, first)  # older cumulative total: nothing more to take back
+    row = licence(db)
+    assert row.status == "active" and row.refunded_amount == 3500
+    with db.read() as session:
+        assert sum(r.amount for r in session.exec(select(RefundEntry)).all()) == 3500
+
+
+def test_a_dispute_revokes_and_unknown_events_and_objects_are_answered(
+        client: TestClient, seller: Seller, stripe: StripeTestServer, db: Database) -> None:
+    bought = paid_purchase(client, seller, stripe)
+    (succeeded,) = stripe.events_of_type("payment_intent.succeeded")
+    deliver(client, stripe, succeeded)
+    charge = licence(db).charge_id
+    dispute = event("charge.dispute.created", {
+        "id": "dp_1", "object": "dispute", "charge": charge, "amount": 30000,
+        "payment_intent": bought["payment_id"], "reason": "fraudulent"})
+    assert deliver(client, stripe, dispute).endswith("revoked (dispute)")
+    assert licence(db).revoked_reason == "charge disputed"
+    assert deliver(client, stripe, event("customer.created", {"id": "cus_1"})).startswith(
+        "ignored")
+    stranger = event("payment_intent.succeeded", {"id": "pi_unknown", "object":
+                                                  "payment_intent", "amount": 5,
+                                                  "metadata": {}})
+    assert deliver(client, stripe, stranger) == "ignored: no purchase for this payment"
+
+
+_counter = iter(range(1, 10_000))
+
+
+def event(type_: str, obj: dict[str, Any], created: int | None = None) -> dict[str, Any]:
+    return {"id": f"evt_test_{next(_counter)}_{type_}", "object": "event", "type": type_,
+            "created": created or int(time.time()), "livemode": False,
+            "api_version": "2024-06-20", "data": {"object": obj}}
+
+
+def test_subscription_events_renew_lapse_and_cancel_in_effect_order(
+        client: TestClient, seller: Seller, stripe: StripeTestServer, db: Database) -> None:
+    paid_purchase(client, seller, stripe, kind="subscription")
+    (succeeded,) = stripe.events_of_type("payment_intent.succeeded")
+    deliver(client, stripe, succeeded)
+    first = licence(db)
+    assert first.status == "active" and first.expires_at is not None
+    assert timedelta(days=27) < first.expires_at - datetime.now(UTC) < timedelta(days=32)
+    meta = {"licence_id": str(first.id)}
+    now = int(time.time())
+    period_end = now + 40 * 86400
+    updated = event("customer.subscription.updated", {
+        "id": "sub_1", "object": "subscription", "status": "past_due", "metadata": meta,
+        "current_period_end": period_end}, created=now + 10)
+    created = event("customer.subscription.created", {
+        "id": "sub_1", "object": "subscription", "status": "active", "metadata": meta,
+        "current_period_end": now + 30 * 86400}, created=now)
+    assert "(lapsing)" in deliver(client, stripe, updated)  # lapsed: stops at period end
+    assert deliver(client, stripe, created).startswith("ignored: older")
+    assert licence(db).expires_at == datetime.fromtimestamp(period_end, UTC)
+    renewed_to = period_end + 30 * 86400
+    invoice = event("invoice.paid", {
+        "id": "in_1", "object": "invoice", "subscription": "sub_1", "amount_paid": 30000,
+        "currency": "krw", "payment_intent": "pi_renewal_1",
+        "lines": {"data": [{"period": {"start": period_end, "end": renewed_to}}]}},
+        created=now + 20)
+    assert "renewed" in deliver(client, stripe, invoice)
+    assert licence(db).expires_at == datetime.fromtimestamp(renewed_to, UTC)
+    deleted = event("customer.subscription.deleted", {
+        "id": "sub_1", "object": "subscription", "status": "canceled", "metadata": meta,
+        "current_period_end": renewed_to, "ended_at": now + 30}, created=now + 30)
+    deliver(client, stripe, deleted)
+    with db.read() as session:
+        assert len(session.exec(select(SaleEntry)).all()) == 2  # first month + renewal
+    key_check = client.get("/v1/licences/verify", params={"skill": "hello-skill"},
+                           headers={"Authorization": "Bearer rbl_unknown"})
+    assert key_check.json()["reason"] == "unknown_key"
+    assert licence(db).expires_at == datetime.fromtimestamp(now + 30, UTC)
+
+
+def test_a_crash_before_the_licence_write_is_repaired_by_the_next_delivery(
+        client: TestClient, seller: Seller, stripe: StripeTestServer, db: Database,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from marketplace.commerce import events
+
+    paid_purchase(client, seller, stripe)
+    (succeeded,) = stripe.events_of_type("payment_intent.succeeded")
+    real = events.ledger.record_sale
+
+    def crash(*args: Any, **kwargs: Any) -> Any:
+        real(*args, **kwargs)
+        raise RuntimeError("the worker died here")
+
+    monkeypatch.setattr(events.ledger, "record_sale", crash)
+    with pytest.raises(RuntimeError):
+        send(client, stripe.delivery_for(succeeded))
+    monkeypatch.setattr(events.ledger, "record_sale", real)
+    assert licence(db).status == "pending"
+    with db.read() as session:
+        assert session.exec(select(WebhookEvent)).all() == []
+        assert session.exec(select(SaleEntry)).all() == []
+    assert deliver(client, stripe, succeeded).endswith("active")  # Stripe's retry
+    with db.read() as session:
+        assert len(session.exec(select(SaleEntry)).all()) == 1
