@@ -40,6 +40,8 @@ class PortalSession(SQLModel, table=True):
     role: str = Field(max_length=10)
     scope: str | None = Field(default=None, max_length=64)
     csrf_token: str = Field(max_length=64)
+    last_form: str | None = Field(default=None, max_length=64,
+                                  description="The nonce of the last one-shot form it sent.")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
 

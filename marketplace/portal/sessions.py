@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, col, select
 
 from marketplace.accounts import service as accounts
@@ -98,6 +98,7 @@ def sign_in_with_token(session: Session, token: str, now: datetime) -> str:
     """A new session for the token's holder; 401 for an unknown or revoked token."""
     principal = accounts.authenticate(session, token.strip())
     accounts.touch_token(session, principal)
+    purge_expired(session, now)
     return _open(session, principal, now)
 
 
@@ -112,6 +113,7 @@ def sign_in_with_password(session: Session, email: str, password: str, now: date
         if partner is not None:
             principal = Principal(partner.id, partner.name, None, None,
                                   TokenRole(credential.role), partner.is_staff)
+            purge_expired(session, now)
             return _open(session, principal, now)
     raise Unauthorized("Wrong e-mail or password.")
 
@@ -134,6 +136,18 @@ def current(session: Session, secret: str | None, now: datetime) -> SignedIn | N
     principal = Principal(partner.id, partner.name, row.token_id, row.scope,
                           TokenRole(row.role), partner.is_staff)
     return SignedIn(principal, row.csrf_token, row.expires_at, row.token_id is None)
+
+
+def first_send(session: Session, secret: str | None, nonce: str) -> bool:
+    """Record that the session sent the one-shot form ``nonce``; False when it already did
+    (a double click, a reload that re-posts). Commit with the form's own change."""
+    if not secret or not nonce or len(nonce) > 64:
+        return False
+    result = session.exec(update(PortalSession).where(  # type: ignore[call-overload]
+        col(PortalSession.id_hash) == _digest(secret),
+        or_(col(PortalSession.last_form).is_(None), col(PortalSession.last_form) != nonce),
+    ).values(last_form=nonce))
+    return bool(result.rowcount)
 
 
 def sign_out(session: Session, secret: str | None) -> None:

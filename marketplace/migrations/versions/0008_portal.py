@@ -41,6 +41,7 @@ def upgrade() -> None:
     sa.Column('role', sa.String(length=10), nullable=False),
     sa.Column('scope', sa.String(length=64), nullable=True),
     sa.Column('csrf_token', sa.String(length=64), nullable=False),
+    sa.Column('last_form', sa.String(length=64), nullable=True),
     sa.Column('created_at', UTC_TS, nullable=False),
     sa.Column('expires_at', UTC_TS, nullable=False),
     sa.ForeignKeyConstraint(['partner_id'], ['partner.id'], ),

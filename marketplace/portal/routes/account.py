@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Annotated
 
@@ -149,7 +150,7 @@ def _tokens(request: Request, user: SignedInUser, db: DatabaseDep, *, status: in
     tokens.sort(key=lambda token: (token.revoked_at is not None, token.created_at),
                 reverse=False)
     return page(request, "tokens.html", user, status=status, tokens=tokens,
-                issued=context.pop("issued", None), **context)
+                issued=context.pop("issued", None), nonce=secrets.token_urlsafe(16), **context)
 
 
 @router.get("/tokens")
@@ -160,8 +161,11 @@ def tokens(request: Request, user: SignedInUser, db: DatabaseDep) -> Response:
 @router.post("/tokens")
 def create_token(request: Request, user: SignedInUser, db: DatabaseDep,
                  csrf_token: Field = "", description: Field = "", skill_name: Field = "",
-                 role: Field = "member") -> Response:
+                 role: Field = "member", nonce: Field = "") -> Response:
+    """Issue a token. The form carries a nonce: sent twice, it issues one token (the
+    secret was shown after the first) and says so."""
     check_csrf(user, csrf_token)
+    texts = texts_for(pick_locale(request))
     try:
         data = ApiTokenCreate(description=description.strip(),
                               skill_name=skill_name.strip() or None,
@@ -171,14 +175,20 @@ def create_token(request: Request, user: SignedInUser, db: DatabaseDep,
         field = str(exc.errors()[0]["loc"][0])
         return _tokens(request, user, db, status=422, error=f"{field}: {exc.errors()[0]['msg']}")
 
-    def issue(session: Session) -> ApiTokenIssued:
+    def issue(session: Session) -> ApiTokenIssued | None:
         accounts.check_may_issue(user.principal, data)
+        if not sessions.first_send(session, request.cookies.get(SESSION_COOKIE), nonce):
+            return None
         return accounts.issue_token(session, user.principal.partner_id, data)
 
     try:
         issued = write(db, issue)
     except Refused as exc:
         return _tokens(request, user, db, status=exc.status, error=exc.detail)
+    if issued is None:
+        return _tokens(request, user, db, status=409, error=texts.gettext(
+            "This form was already sent: the token was made once, and its secret was shown "
+            "then. Revoke it if you did not copy it."))
     return _tokens(request, user, db, status=201, issued=issued)
 
 

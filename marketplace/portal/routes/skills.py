@@ -90,9 +90,18 @@ def yank(request: Request, name: SkillName, version: str, user: SignedInUser, db
     return RedirectResponse(f"/portal/skills/{catalog.normalize(name)}", status_code=303)
 
 
+def _upload_page(request: Request, user: SignedInUser, settings: SettingsDep, *,
+                 status: int = 200, **context: object) -> Response:
+    texts = texts_for(pick_locale(request))
+    context.setdefault("result", None)
+    return page(request, "upload.html", user, status=status,
+                max_bytes=settings.max_upload_bytes,
+                max_mb=texts.number(round(settings.max_upload_bytes / 2**20, 1)), **context)
+
+
 @router.get("/upload")
-def upload_form(request: Request, user: SignedInUser) -> Response:
-    return page(request, "upload.html", user, result=None)
+def upload_form(request: Request, user: SignedInUser, settings: SettingsDep) -> Response:
+    return _upload_page(request, user, settings)
 
 
 @router.post("/upload")
@@ -102,9 +111,9 @@ async def upload_file(request: Request, user: SignedInUser, db: DatabaseDep, sto
     check_csrf(user, csrf_token)
     texts = texts_for(pick_locale(request))
     if content is None or not content.filename:
-        return page(request, "upload.html", user, status=400, result=None,
-                    error=texts.gettext("Choose a file to upload."),
-                    error_title=texts.gettext("The upload was refused:"))
+        return _upload_page(request, user, settings, status=400,
+                            error=texts.gettext("Choose a file to upload."),
+                            error_title=texts.gettext("The upload was refused:"))
     try:
         with upload.received_file(content, settings.data_dir / "tmp",
                                   settings.max_upload_bytes) as path:
@@ -114,7 +123,8 @@ async def upload_file(request: Request, user: SignedInUser, db: DatabaseDep, sto
                                               inspected, path)
     except (MarketplaceError, ProgramError) as exc:
         problem = refused(exc)
-        return page(request, "upload.html", user, status=problem.status, result=None,
-                    error=problem.detail, error_title=texts.gettext("The upload was refused:"))
-    return page(request, "upload.html", user, status=201 if outcome.created else 200,
-                result=outcome)
+        return _upload_page(request, user, settings, status=problem.status,
+                            error=problem.detail,
+                            error_title=texts.gettext("The upload was refused:"))
+    return _upload_page(request, user, settings, status=201 if outcome.created else 200,
+                        result=outcome)

@@ -6,8 +6,15 @@ document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("upload-form");
   const bar = document.getElementById("upload-progress");
   if (!form || !bar || !window.XMLHttpRequest) return;
+  const problem = document.getElementById("upload-error");
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    const file = form.elements.content.files[0];
+    if (file && problem && file.size > Number(form.dataset.maxBytes)) {
+      problem.textContent = form.dataset.tooLarge;  // refused before sending a byte
+      problem.hidden = false;
+      return;
+    }
     const request = new XMLHttpRequest();
     request.open("POST", form.action);
     bar.hidden = false;

@@ -41,9 +41,18 @@ def sign_in_password(client: httpx.Client, email: str, password: str) -> httpx.R
 
 def post_form(client: httpx.Client, page: str, action: str,
               **fields: str) -> httpx.Response:
-    """Open ``page``, take its CSRF token, and post ``fields`` to ``action``."""
-    token = csrf_of(client.get(page).text)
-    return client.post(action, data={"csrf_token": token, **fields}, follow_redirects=False)
+    """Open ``page``, take its CSRF token (and one-shot nonce), post ``fields`` to ``action``."""
+    return client.post(action, data={**form_fields(client.get(page).text), **fields},
+                       follow_redirects=False)
+
+
+def form_fields(html: str) -> dict[str, str]:
+    """The hidden fields every form of a page carries: the CSRF token and any nonce."""
+    fields = {"csrf_token": csrf_of(html)}
+    nonce = re.search(r'name="nonce" value="([^"]+)"', html)
+    if nonce:
+        fields["nonce"] = nonce.group(1)
+    return fields
 
 
 def alerts(html: str) -> list[str]:

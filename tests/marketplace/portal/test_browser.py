@@ -172,3 +172,21 @@ def test_switching_language_to_korean(live_url: str, browser: object,
     page.goto(f"{live_url}/portal/tokens")  # the choice sticks
     expect(page.locator("h1")).to_have_text("API 토큰")
     context.close()
+
+
+def test_the_browser_refuses_an_oversized_file_before_sending_it(
+        live_url: str, browser: object, make_partner: PartnerFactory,
+        wheels: Callable[..., Path]) -> None:
+    from playwright.sync_api import expect
+
+    big = wheels("big-skill", extra_files={"big_skill/blob.bin": bytes(range(256)) * 8300})
+    context = browser.new_context(locale="ko-KR", viewport=PHONE)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{live_url}/portal/sign-in?next=/portal/upload")
+    page.fill("input[name=token]", make_partner("acme").token)
+    page.click("form:has(input[name=token]) button[type=submit]")
+    page.set_input_files("input[name=content]", str(big))
+    page.click("#upload-form button[type=submit]")
+    expect(page.locator("#upload-error")).to_contain_text("2MB보다 큽니다")
+    expect(page).to_have_url(f"{live_url}/portal/upload")
+    context.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from tests.marketplace.conftest import PartnerFactory
-from tests.marketplace.portal.conftest import alerts, csrf_of, post_form, sign_in
+from tests.marketplace.portal.conftest import alerts, csrf_of, form_fields, post_form, sign_in
 
 
 def _upload(client: TestClient, path: Path) -> object:
@@ -106,6 +106,31 @@ def test_tokens_are_shown_once_and_revoked(client: TestClient,
     assert revoked.status_code == 303
     assert client.get("/v1/tokens", headers={"Authorization": f"Bearer {secret.group(1)}"}
                       ).status_code == 401
+
+
+def test_a_double_submitted_token_form_makes_one_token(client: TestClient,
+                                                       make_partner: PartnerFactory) -> None:
+    partner = make_partner("acme")
+    sign_in(client, partner.token)
+    fields = {**form_fields(client.get("/portal/tokens").text), "description": "twice"}
+    first = client.post("/portal/tokens", data=fields)
+    second = client.post("/portal/tokens", data=fields)
+    assert (first.status_code, second.status_code) == (201, 409)
+    assert "already sent" in alerts(second.text)[0]
+    listed = client.get("/v1/tokens", headers=partner.bearer).json()
+    assert [t["description"] for t in listed].count("twice") == 1
+
+
+def test_an_upload_over_the_limit_is_refused_with_a_sentence(
+        client: TestClient, make_partner: PartnerFactory,
+        wheels: Callable[..., Path]) -> None:
+    sign_in(client, make_partner("acme").token)
+    big = wheels("big-skill", extra_files={"big_skill/blob.bin": bytes(range(256)) * 8300})
+    assert big.stat().st_size > 2 * 1024 * 1024  # the tests' limit
+    refused = _upload(client, big)
+    assert refused.status_code == 413  # type: ignore[attr-defined]
+    assert "larger than the limit" in alerts(refused.text)[0]  # type: ignore[attr-defined]
+    assert "big-skill" not in client.get("/portal/dashboard").text
 
 
 def test_member_sessions_issue_member_tokens_only(client: TestClient,
