@@ -143,7 +143,7 @@ def first_send(session: Session, secret: str | None, nonce: str) -> bool:
     (a double click, a reload that re-posts). Commit with the form's own change."""
     if not secret or not nonce or len(nonce) > 64:
         return False
-    result = session.exec(update(PortalSession).where(  # type: ignore[call-overload]
+    result = session.exec(update(PortalSession).where(
         col(PortalSession.id_hash) == _digest(secret),
         or_(col(PortalSession.last_form).is_(None), col(PortalSession.last_form) != nonce),
     ).values(last_form=nonce))
