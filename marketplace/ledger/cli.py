@@ -9,7 +9,8 @@ serving process only, so from a separate CLI process it shows no movements).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -21,6 +22,7 @@ from marketplace.cli import AsJson, DataDir, _fail_on_domain_errors, load_settin
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from marketplace.billing import PaymentProvider
     from marketplace.db import Database
 
 payouts_app = typer.Typer(no_args_is_help=True, help="Pay partners their ledger balances.")
@@ -28,13 +30,18 @@ Month = Annotated[str, typer.Option("--month", help="The month, YYYY-MM (UTC).")
 Period = Annotated[str, typer.Option("--period", help="The month paid for, YYYY-MM (UTC).")]
 
 
-def _database(data_dir: Path | None) -> Database:
+@contextmanager
+def _database(data_dir: Path | None) -> Iterator[Database]:
+    """The current database, its connections closed afterwards."""
     from marketplace import schema
     from marketplace.db import Database
 
     db = Database(load_settings(data_dir))
-    schema.ensure_current(db, create_if_empty=db.is_sqlite)
-    return db
+    try:
+        schema.ensure_current(db, create_if_empty=db.is_sqlite)
+        yield db
+    finally:
+        db.dispose()
 
 
 def _partner_id(session: Session, partner: str) -> uuid.UUID:
@@ -66,8 +73,7 @@ def statements(
     from robeing_sdk.cli.output import console, print_json
 
     try:
-        db = _database(data_dir)
-        with db.read() as session:
+        with _database(data_dir) as db, db.read() as session:
             report = ledger_statements.statement(session, _partner_id(session, partner),
                                                  month)
     except Exception as exc:  # noqa: BLE001 - domain errors become one sentence
@@ -88,7 +94,7 @@ def statements(
             markup=False)
 
 
-def _provider() -> object:
+def _provider() -> PaymentProvider:
     from marketplace.billing import BillingSettings, build_payment_provider
 
     return build_payment_provider(BillingSettings())
@@ -104,19 +110,18 @@ def reconcile(
     from dataclasses import asdict
     from datetime import UTC
 
-    from marketplace.billing import PaymentProvider
     from marketplace.ledger.reconcile import reconcile as run
     from robeing_sdk.cli.output import console, print_json
 
     bounds = [value.replace(tzinfo=UTC) if value and value.tzinfo is None else value
               for value in (since, until)]
     try:
-        db = _database(data_dir)
         provider = _provider()
-        assert isinstance(provider, PaymentProvider)
-        with db.read() as session:
-            report = run(session, provider, since=bounds[0], until=bounds[1])
-        provider.close()
+        try:
+            with _database(data_dir) as db, db.read() as session:
+                report = run(session, provider, since=bounds[0], until=bounds[1])
+        finally:
+            provider.close()
     except Exception as exc:  # noqa: BLE001 - domain and provider errors: one sentence
         _fail_on_provider_errors(exc)
     if as_json:
@@ -164,16 +169,17 @@ def payouts_run(period: Period, data_dir: DataDir = None, as_json: AsJson = Fals
     """Pay each partner's balance up to the end of PERIOD (once per partner and currency)."""
     from dataclasses import asdict
 
-    from marketplace.billing import PaymentProvider
     from marketplace.ledger.payouts import run_payouts
     from robeing_sdk.cli.output import console, print_json
 
     try:
-        db = _database(data_dir)
         provider = _provider()
-        assert isinstance(provider, PaymentProvider)
-        outcomes = run_payouts(db, provider, period, seller_accounts(db, provider.name))
-        provider.close()
+        try:
+            with _database(data_dir) as db:
+                outcomes = run_payouts(db, provider, period,
+                                       seller_accounts(db, provider.name))
+        finally:
+            provider.close()
     except Exception as exc:  # noqa: BLE001 - domain and provider errors: one sentence
         _fail_on_provider_errors(exc)
     if as_json:
