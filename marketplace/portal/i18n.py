@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_currency, format_decimal, format_percent, get_currency_precision
 from babel.support import NullTranslations
 from starlette.requests import Request
@@ -82,6 +82,14 @@ class Texts:
             return "—"
         return format_datetime(value.astimezone(UTC), "medium", tzinfo=UTC,
                                locale=self.locale) + " UTC"
+
+    def month(self, value: dt.date) -> str:
+        """A month as the locale names it: "November 2026", "2026년 11월"."""
+        return format_skeleton("yMMMM", value, locale=self.locale)
+
+    def month_of(self, month: str) -> str:
+        """``"2026-11"`` as :meth:`month` writes it."""
+        return self.month(dt.date(int(month[:4]), int(month[5:7]), 1))
 
     def date(self, value: dt.date | dt.datetime | None) -> str:
         if value is None:

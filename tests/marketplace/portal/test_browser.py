@@ -23,6 +23,8 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from marketplace import ledger
+from marketplace.db import Database, utcnow
 from tests.marketplace.conftest import PartnerFactory, PartnerHandle
 from tests.marketplace.portal.conftest import confirm_certified
 
@@ -83,9 +85,11 @@ def _shoot(page: object, name: str, lang: str) -> None:
 
 TEXTS = {
     "en": {"published": "Published hello-skill 1.0.0", "pending": "is waiting for a staff "
-           "decision", "certified": "Certified", "registered": "Registered"},
+           "decision", "certified": "Certified", "registered": "Registered",
+           "sales": "1 sale: $49.00"},
     "ko": {"published": "hello-skill 1.0.0을(를) 게시했습니다", "pending": "스태프의 결정을 "
-           "기다리고 있습니다", "certified": "인증", "registered": "등록"},
+           "기다리고 있습니다", "certified": "인증", "registered": "등록",
+           "sales": "판매 1건: US$49.00"},
 }
 
 
@@ -93,7 +97,7 @@ TEXTS = {
 def test_partner_walkthrough(lang: str, live_url: str, browser: object,
                              make_partner: PartnerFactory,
                              make_staff: Callable[..., PartnerHandle],
-                             wheels: Callable[..., Path]) -> None:
+                             wheels: Callable[..., Path], db: Database) -> None:
     from playwright.sync_api import expect
 
     texts = TEXTS[lang]
@@ -150,7 +154,15 @@ def test_partner_walkthrough(lang: str, live_url: str, browser: object,
     page.goto(f"{live_url}/portal/program")
     expect(page.locator("#current-tier")).to_have_text(texts["certified"])
     _shoot(page, "program", lang)
+    with db.write() as session:  # a sale and a partial refund, as commerce records them
+        ledger.record_sale(session, sale_id="sale-1", partner_id=partner.id,
+                           skill_name="hello-skill", amount=4_900, currency="USD",
+                           occurred_at=utcnow(), provider_payment_id="pi_1")
+        ledger.record_refund(session, sale_id="sale-1", refund_id="re-1", amount=900,
+                             occurred_at=utcnow())
+        session.commit()
     page.goto(f"{live_url}/portal/money")
+    expect(page.locator("#statement")).to_contain_text(texts["sales"])
     _shoot(page, "money", lang)
     context.close()
 

@@ -8,6 +8,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from marketplace import ledger
+from marketplace.db import Database, utcnow
+
 from tests.marketplace.conftest import PartnerFactory
 from tests.marketplace.portal.conftest import alerts, csrf_of, form_fields, post_form, sign_in
 
@@ -161,3 +164,28 @@ def test_program_page_says_what_is_missing(client: TestClient,
         assert requirement in page
     assert "30%" in page and "70%" in page
     assert "인증 시험" in client.get("/portal/program?lang=ko").text
+
+
+def test_money_page_shows_the_ledgers_statement(client: TestClient, db: Database,
+                                                make_partner: PartnerFactory) -> None:
+    partner = make_partner("acme")
+    sold_at = utcnow()
+    with db.write() as session:
+        ledger.record_sale(session, sale_id="sale-1", partner_id=partner.id,
+                           skill_name="hello-skill", amount=2_000, currency="USD",
+                           occurred_at=sold_at, provider_payment_id="pi_1")
+        ledger.record_refund(session, sale_id="sale-1", refund_id="re-1", amount=500,
+                             occurred_at=sold_at)
+        session.commit()
+    sign_in(client, partner.token)
+    page = client.get("/portal/money").text
+    assert 'id="no-sales"' not in page
+    statement = page.split('id="statement"')[1]
+    assert "1 sale: $20.00" in statement and "$6.00" in statement  # 30 % of USD 20
+    assert "1 refund: $5.00" in statement
+    month = f"{sold_at.year:04d}-{sold_at.month:02d}"
+    earlier = client.get("/portal/money?month=2020-01").text
+    assert "Nothing happened in this month." in earlier
+    assert client.get("/portal/money?month=not-a-month").status_code == 200
+    korean = client.get(f"/portal/money?month={month}&lang=ko").text
+    assert f"{sold_at.year}년 {sold_at.month}월" in korean and "판매 1건" in korean
