@@ -10,7 +10,6 @@ from fastapi.testclient import TestClient
 
 from marketplace import ledger
 from marketplace.db import Database, utcnow
-
 from tests.marketplace.conftest import PartnerFactory
 from tests.marketplace.portal.conftest import alerts, csrf_of, form_fields, post_form, sign_in
 
