@@ -1,0 +1,52 @@
+"""Migration a6000000ledger creates the ledger's tables and its downgrade removes them."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, inspect, text
+
+from marketplace import schema
+from marketplace.db import Database
+from marketplace.settings import Settings
+
+TABLES = {"ledger_entry", "ledger_line", "ledger_sale", "ledger_refund", "ledger_payout"}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    url = None
+    admin = None
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    if request.param == "postgres":
+        base = os.environ.get("ROBEING_TEST_DATABASE_URL")
+        if not base:
+            pytest.skip("ROBEING_TEST_DATABASE_URL is not set")
+        admin = create_engine(base)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{name}"'))
+        url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{name}"
+    db = Database(Settings(data_dir=tmp_path / "data", database_url=url))
+    yield db
+    db.dispose()
+    if admin is not None:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+        admin.dispose()
+
+
+def test_upgrade_creates_and_downgrade_drops_the_ledger_tables(empty_db: Database) -> None:
+    schema.upgrade(empty_db, "a6000000ledger")
+    with empty_db.engine.connect() as connection:
+        assert set(inspect(connection).get_table_names()) >= TABLES
+    with empty_db.engine.begin() as connection:
+        command.downgrade(schema.alembic_config(connection), "9d4a7b3e1f26")
+    with empty_db.engine.connect() as connection:
+        assert not TABLES & set(inspect(connection).get_table_names())
+        assert schema.current_revision(connection) == "9d4a7b3e1f26"
+    schema.upgrade(empty_db, "a6000000ledger")
