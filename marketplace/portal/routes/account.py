@@ -89,8 +89,11 @@ def sign_in(request: Request, db: DatabaseDep, csrf_token: Field = "", method: F
         else:
             message = texts.gettext("Too many failed sign-ins; try again in {n} minutes.",
                                     n=15) if exc.status == 429 else exc.detail
-        return _sign_in_page(request, status=exc.status, error=message, email=email,
-                             next_path=next)
+        response = _sign_in_page(request, status=exc.status, error=message, email=email,
+                                 next_path=next)
+        if exc.status == 429:
+            response.headers["Retry-After"] = str(int(sessions.FAILURE_WINDOW.total_seconds()))
+        return response
     response = RedirectResponse(safe_next(next), status_code=303)
     set_cookie(request, response, SESSION_COOKIE, secret,
                max_age=int(sessions.SESSION_LIFETIME.total_seconds()))

@@ -154,6 +154,7 @@ def test_failed_sign_ins_are_rate_limited(client: TestClient,
         assert sign_in_password(client, "acme@example.com", "guess").status_code == 401
     locked = sign_in_password(client, "acme@example.com", "correct horse battery")
     assert locked.status_code == 429
+    assert locked.headers["retry-after"] == "900"
     assert "Too many failed sign-ins" in alerts(locked.text)[0]
 
 
