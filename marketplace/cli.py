@@ -181,4 +181,8 @@ def robeing_register_commands(cli: typer.Typer) -> None:
     from marketplace.ledger.cli import register as register_ledger
 
     register_ledger(app)
+    from marketplace.commerce.cli import purchases_app, usage_app
+
+    app.add_typer(usage_app, name="usage")
+    app.add_typer(purchases_app, name="purchases")
     cli.add_typer(app, name="marketplace")

@@ -252,3 +252,29 @@ _HANDLERS = {
     "customer.subscription.deleted": _subscription,
     "invoice.paid": _invoice_paid,
 }
+
+
+def reconcile(db: Database, provider: Any) -> list[str]:
+    """Repair purchases whose success webhook never landed (a crash, a lost delivery).
+
+    Asks the provider for every pending purchase with a payment and applies the success it
+    reports, as the webhook would have (the ledger is idempotent on the sale id).
+    """
+    with db.read() as session:
+        pending = [(row.id, row.payment_id) for row in session.exec(select(Licence).where(
+            Licence.status == LicenceStatus.PENDING, Licence.payment_id != None))]  # noqa: E711
+    repaired = []
+    for licence_id, payment_id in pending:
+        assert payment_id is not None
+        payment = provider.get_payment(payment_id)
+        if payment.status != "succeeded":
+            continue
+        with db.write() as session:
+            licence = session.get(Licence, licence_id)
+            if licence is None or licence.status != LicenceStatus.PENDING:
+                continue
+            _paid(session, licence, payment.id, payment.latest_charge, payment.amount_received,
+                  payment.created)
+            session.commit()
+        repaired.append(str(licence_id))
+    return repaired
