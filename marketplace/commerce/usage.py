@@ -50,7 +50,8 @@ def record_usage(session: Session, key: str | None, batch: UsageBatch) -> UsageA
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(UsageRecord).values(rows).on_conflict_do_nothing(
-        index_elements=["licence_id", "client_id"]).returning(UsageRecord.client_id)
+        index_elements=["licence_id", "client_id"]).returning(
+        UsageRecord.__table__.c.client_id)  # type: ignore[attr-defined]
     accepted = len(session.execute(statement).all())  # rows new to us; the rest were retries
     return UsageAccepted(accepted=accepted, duplicates=len(rows) - accepted)
 
