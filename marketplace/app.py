@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from marketplace import schema
 from marketplace.db import Database
+from marketplace.i18n import LocaleNegotiation
 from marketplace.index.service import PageCache
 from marketplace.limits import BodySizeLimit
 from marketplace.openapi import install_error_handlers, use_problem_details_for_422
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, *, store: ArtifactStore | None 
     use_problem_details_for_422(app)
     app.add_middleware(BodySizeLimit, body_bytes=settings.max_body_bytes,
                        upload_bytes=settings.max_upload_bytes)
+    app.add_middleware(LocaleNegotiation, default=settings.default_locale)
 
     from marketplace.accounts.routes import router as accounts_router
     from marketplace.catalog.routes import router as catalog_router

@@ -31,8 +31,8 @@ def cached(request: Request, body: bytes, media_type: str, max_age: int,
 
 
 def cached_json(request: Request, payload: BaseModel | list[Any] | dict[str, Any],
-                max_age: int) -> Response:
+                max_age: int, *, vary: str = "Accept, Authorization") -> Response:
     data = payload.model_dump(mode="json") if isinstance(payload, BaseModel) else (
         jsonable_encoder(payload))
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    return cached(request, body, "application/json", max_age, vary="Accept, Authorization")
+    return cached(request, body, "application/json", max_age, vary=vary)

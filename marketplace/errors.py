@@ -17,7 +17,12 @@
     ├── ServiceBusy                       503  the database is locked; retry (``Retry-After``)
     └── SchemaOutdated                    the database needs ``robeing marketplace upgrade``
 
-Callers branch on the type; ``str(error)`` is the one sentence shown to people.
+Callers branch on the type; ``str(error)`` is the one sentence shown to people, in English.
+A sentence is raised as an ``N_``-marked template with its values as keyword arguments
+(``NotFound(N_("No skill named {name}."), name=repr(name))``), so the handler can say it in
+the request's language (:mod:`marketplace.i18n`); values are never translated, only the
+sentence around them. ``title`` is ``N_``-marked too; ``slug`` (the problem ``type``) and
+``status`` never change with the language.
 The partner program's own tree (:class:`partners.program.ProgramError`) is translated by
 :func:`from_program_error` and shown by the same handler: ``NotPermittedError`` 403;
 ``InvalidTransitionError``, ``RequirementsNotMetError``, ``RetroactiveChangeError``,
@@ -28,95 +33,101 @@ Responses follow RFC 9457 problem details: ``type``, ``title``, ``status``, ``de
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
+
+from marketplace.messages import N_, Message, Plural
 
 
 class MarketplaceError(Exception):
     """Base class. ``status`` and ``title`` say how it is shown over HTTP."""
 
     status: ClassVar[int] = 500
-    title: ClassVar[str] = "Internal error"
+    title: ClassVar[str] = N_("Internal error")
     slug: ClassVar[str] = "internal"
 
-    def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, detail: str | Plural | Message, /, *,
+                 headers: dict[str, str] | None = None, **params: Any) -> None:
+        self.message = detail if isinstance(detail, Message) else Message.of(detail, params)
+        self.detail = self.message.english()
+        super().__init__(self.detail)
         self.headers = headers or {}
 
 
 class BadRequest(MarketplaceError):
     status = 400
-    title = "Bad request"
+    title = N_("Bad request")
     slug = "bad-request"
 
 
 class UploadRejected(BadRequest):
-    title = "Upload rejected"
+    title = N_("Upload rejected")
     slug = "upload-rejected"
 
 
 class FileExists(UploadRejected):
-    title = "File already exists"
+    title = N_("File already exists")
     slug = "file-exists"
 
 
 class BadCursor(BadRequest):
-    title = "Invalid cursor"
+    title = N_("Invalid cursor")
     slug = "bad-cursor"
 
 
 class Unauthorized(MarketplaceError):
     status = 401
-    title = "Unauthorized"
+    title = N_("Unauthorized")
     slug = "unauthorized"
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail, headers={"WWW-Authenticate": 'Basic realm="robeing"'})
+    def __init__(self, detail: str | Plural | Message, /, **params: Any) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": 'Basic realm="robeing"'},
+                         **params)
 
 
 class Forbidden(MarketplaceError):
     status = 403
-    title = "Forbidden"
+    title = N_("Forbidden")
     slug = "forbidden"
 
 
 class NotFound(MarketplaceError):
     status = 404
-    title = "Not found"
+    title = N_("Not found")
     slug = "not-found"
 
 
 class NotAcceptable(MarketplaceError):
     status = 406
-    title = "Not acceptable"
+    title = N_("Not acceptable")
     slug = "not-acceptable"
 
 
 class Conflict(MarketplaceError):
     status = 409
-    title = "Conflict"
+    title = N_("Conflict")
     slug = "conflict"
 
 
 class PayloadTooLarge(MarketplaceError):
     status = 413
-    title = "Payload too large"
+    title = N_("Payload too large")
     slug = "too-large"
 
 
 class Unprocessable(MarketplaceError):
     status = 422
-    title = "Unprocessable request"
+    title = N_("Unprocessable request")
     slug = "unprocessable"
 
 
 class ServiceBusy(MarketplaceError):
     status = 503
-    title = "Service busy"
+    title = N_("Service busy")
     slug = "busy"
 
-    def __init__(self, detail: str = "The database is busy; retry in a moment.") -> None:
-        super().__init__(detail, headers={"Retry-After": "1"})
+    def __init__(self, detail: str | Plural | Message = N_(
+                     "The database is busy; retry in a moment."), /, **params: Any) -> None:
+        super().__init__(detail, headers={"Retry-After": "1"}, **params)
 
 
 class SchemaOutdated(MarketplaceError):
@@ -136,7 +147,7 @@ def from_program_error(exc: Exception) -> MarketplaceError:
     elif isinstance(exc, program.ContractError | program.SplitError | program.ProgramDataError
                     | program.NaiveTimestampError):
         status = Unprocessable
-    return status(str(exc))
+    return status(str(exc))  # the program's sentences are English (no catalog of its own)
 
 
 __all__ = [

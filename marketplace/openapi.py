@@ -3,6 +3,11 @@
 :func:`install_error_handlers` is the one place where exceptions become HTTP responses:
 domain errors (:mod:`marketplace.errors`), request validation (422, naming the field) and the
 framework's own HTTP errors (unknown route 404, wrong method 405) all use the same shape.
+
+``title`` and ``detail`` are in the request's language (:mod:`marketplace.i18n`), both or
+neither: a sentence without a translation is shown whole in English rather than half
+translated, and ``Content-Language`` says which it is. ``type`` and ``status`` are the same
+in every language; clients branch on those.
 """
 
 from __future__ import annotations
@@ -17,8 +22,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from marketplace.errors import MarketplaceError, from_program_error
+from marketplace.errors import BadRequest, MarketplaceError, from_program_error
+from marketplace.i18n import request_locale, sdk_translations, translations
+from marketplace.messages import N_, Message
 from partners.program import ProgramError
+from robeing_sdk.errors import LocaleError
 
 PROBLEM_TYPE_BASE = "https://robeing.dev/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -43,27 +51,64 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 def problem(status: int, title: str, detail: str, slug: str,
-            headers: dict[str, str] | None = None) -> JSONResponse:
+            headers: dict[str, str] | None = None, language: str = "en") -> JSONResponse:
     body = ProblemDetails(type=PROBLEM_TYPE_BASE + slug, title=title, status=status,
                           detail=detail)
-    return JSONResponse(body.model_dump(), status_code=status, headers=headers,
+    return JSONResponse(body.model_dump(), status_code=status,
+                        headers={**(headers or {}), "Content-Language": language.replace(
+                            "_", "-")},
                         media_type=PROBLEM_MEDIA_TYPE)
 
 
-def _describe(exc: RequestValidationError) -> str:
+def localized_problem(status: int, title: str, message: Message, slug: str, locale: str,
+                      headers: dict[str, str] | None = None) -> JSONResponse:
+    """``title`` (an ``N_`` text) and ``message`` in ``locale``, or both in English."""
+    if locale != "en":
+        title_text = translations(locale).gettext(title)
+        detail = (message.translate(translations(locale))
+                  or message.translate(sdk_translations(locale)))
+        if title_text != title and detail is not None:
+            return problem(status, title_text, detail, slug, headers, locale)
+    return problem(status, title, message.english(), slug, headers)
+
+
+class InvalidLocale(BadRequest):
+    """``?locale=`` is malformed or names a language the marketplace does not speak."""
+
+    title = N_("Invalid locale")
+    slug = "invalid-locale"
+
+
+def locale_problem(exc: LocaleError, locale: str) -> JSONResponse:
+    """The 400 for a bad ``?locale=``, said in the language the browser asked for."""
+    message = Message.of(exc.template or str(exc), exc.params if exc.template else {})
+    return localized_problem(InvalidLocale.status, InvalidLocale.title, message,
+                             InvalidLocale.slug, locale)
+
+
+def _describe(exc: RequestValidationError) -> Message:
     errors = exc.errors()
     if not errors:
-        return "The request is invalid."
+        return Message(N_("The request is invalid."))
     first = errors[0]
     where = ".".join(str(part) for part in first.get("loc", ()) if part != "body") or "body"
-    message = str(first.get("msg", "is invalid")).removeprefix("Value error, ")
+    field = repr(where)
     if first.get("type") == "extra_forbidden":
-        message = "is not a field you may set"
-    elif first.get("type") == "missing":
-        message = "is required"
-    elif first.get("type") == "json_invalid":
-        return "The request body is not valid JSON."
-    return f"Field '{where}': {message}."
+        return Message(N_("Field {field}: is not a field you may set."), {"field": field})
+    if first.get("type") == "missing":
+        return Message(N_("Field {field}: is required."), {"field": field})
+    if first.get("type") == "json_invalid":
+        return Message(N_("The request body is not valid JSON."))
+    # Pydantic's own phrase is English only (no catalog has it): shown whole in English.
+    message = str(first.get("msg", "is invalid")).removeprefix("Value error, ")
+    return Message(f"Field {field}: {message}.")
+
+
+# The framework's own errors people meet: an unknown route and a wrong method.
+_HTTP_TEXTS: dict[int, tuple[str, str]] = {
+    404: (N_("Not Found"), N_("Nothing is at {method} {path}.")),
+    405: (N_("Method Not Allowed"), N_("{path} does not accept the method {method}.")),
+}
 
 
 def use_problem_details_for_422(app: FastAPI) -> None:
@@ -99,19 +144,28 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, MarketplaceError)
         if exc.status >= 500:
             log.error("%s %s failed: %s", request.method, request.url.path, exc.detail)
-        return problem(exc.status, exc.title, exc.detail, exc.slug, exc.headers)
+        return localized_problem(exc.status, exc.title, exc.message, exc.slug,
+                                 request_locale(request), exc.headers)
 
     async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        return problem(422, "Invalid request", _describe(exc), "invalid-request")
+        return localized_problem(422, N_("Invalid request"), _describe(exc), "invalid-request",
+                                 request_locale(request))
 
     async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         phrase = HTTPStatus(exc.status_code).phrase
-        detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else (
-            f"{phrase}: {request.method} {request.url.path}.")
-        return problem(exc.status_code, phrase, detail,
-                       phrase.lower().replace(" ", "-"), dict(exc.headers or {}))
+        slug = phrase.lower().replace(" ", "-")
+        headers = dict(exc.headers or {})
+        if isinstance(exc.detail, str) and exc.detail != phrase:
+            return problem(exc.status_code, phrase, exc.detail, slug, headers)
+        texts = _HTTP_TEXTS.get(exc.status_code)
+        if texts is None:  # a status with no sentence in the catalogs: English
+            return problem(exc.status_code, phrase, f"{phrase}: {request.method} "
+                                                    f"{request.url.path}.", slug, headers)
+        message = Message(texts[1], {"method": request.method, "path": request.url.path})
+        return localized_problem(exc.status_code, texts[0], message, slug,
+                                 request_locale(request), headers)
 
     app.add_exception_handler(MarketplaceError, on_domain_error)
     app.add_exception_handler(ProgramError, on_domain_error)

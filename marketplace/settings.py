@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIB: Final = 1024 * 1024
@@ -35,6 +35,16 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(10_000, ge=5_000)
     index_cache_seconds: int = Field(60, ge=0, description="Cache-Control max-age of pages.")
     echo_sql: bool = False
+    default_locale: str = Field("en", max_length=35,
+                                description="Language of API texts when the request names "
+                                            "none (ko, en, ja, zh, es).")
+
+    @field_validator("default_locale")
+    @classmethod
+    def _supported_locale(cls, value: str) -> str:
+        from robeing_sdk.i18n import negotiate
+
+        return negotiate(value)  # LocaleError is a ValueError: a clear start-up error
 
     @property
     def resolved_database_url(self) -> str:

@@ -26,6 +26,7 @@ from marketplace.accounts.models import (
 )
 from marketplace.db import utcnow
 from marketplace.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
+from marketplace.messages import N_
 
 TOKEN_PREFIX: Final = "rbt_"
 
@@ -52,9 +53,10 @@ def create_partner(session: Session, data: PartnerCreate) -> Partner:
         data = PartnerCreate.model_validate(data.model_dump())
     except ValidationError as exc:
         field = str(exc.errors()[0]["loc"][0])
-        raise BadRequest(f"Invalid partner {field}: {getattr(data, field, '')!r}.") from None
+        raise BadRequest(N_("Invalid partner {field}: {data}."),
+                         field=field, data=repr(getattr(data, field, ''))) from None
     if session.exec(select(Partner).where(Partner.name == data.name)).first() is not None:
-        raise Conflict(f"A partner named {data.name!r} already exists.")
+        raise Conflict(N_("A partner named {name} already exists."), name=repr(data.name))
     partner = Partner(name=data.name, email=data.email)
     session.add(partner)
     session.flush()
@@ -64,7 +66,7 @@ def create_partner(session: Session, data: PartnerCreate) -> Partner:
 def get_partner(session: Session, name: str) -> Partner:
     partner = session.exec(select(Partner).where(Partner.name == name)).first()
     if partner is None:
-        raise NotFound(f"No partner named {name!r}.")
+        raise NotFound(N_("No partner named {name}."), name=repr(name))
     return partner
 
 
@@ -89,7 +91,7 @@ def issue_token(session: Session, partner_id: uuid.UUID,
 def check_may_issue(principal: Principal, data: ApiTokenCreate) -> None:
     """A member token issues member tokens only (no way up from member to admin)."""
     if principal.role is TokenRole.MEMBER and data.role is not TokenRole.MEMBER:
-        raise Forbidden("A member token can issue member tokens only.")
+        raise Forbidden(N_("A member token can issue member tokens only."))
 
 
 def find_partner(session: Session, partner_id: uuid.UUID) -> Partner | None:
@@ -112,14 +114,14 @@ def authenticate(session: Session, secret: str | None) -> Principal:
     Reads only; writes that act for the principal record the use with :func:`touch_token`.
     """
     if not secret:
-        raise Unauthorized("Authentication required: send an API token "
-                           "(HTTP Basic as __token__, or Authorization: Bearer).")
+        raise Unauthorized(N_("Authentication required: send an API token (HTTP Basic as "
+                              "__token__, or Authorization: Bearer)."))
     token = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(secret))).first()
     if token is None or token.revoked_at is not None:
-        raise Unauthorized("Invalid or revoked API token.")
+        raise Unauthorized(N_("Invalid or revoked API token."))
     partner = session.get(Partner, token.partner_id)
     if partner is None:  # pragma: no cover - foreign key guarantees it
-        raise Unauthorized("Invalid or revoked API token.")
+        raise Unauthorized(N_("Invalid or revoked API token."))
     return Principal(partner.id, partner.name, token.id, token.skill_name,
                      TokenRole(token.role), partner.is_staff)
 
@@ -138,9 +140,9 @@ def revoke_token(session: Session, partner_id: uuid.UUID, token_id: uuid.UUID,
     """
     token = session.get(ApiToken, token_id)
     if token is None or token.partner_id != partner_id:
-        raise NotFound("No such token.")
+        raise NotFound(N_("No such token."))
     if by_role is TokenRole.MEMBER and token.role != TokenRole.MEMBER.value:
-        raise Forbidden("A member token can revoke member tokens only.")
+        raise Forbidden(N_("A member token can revoke member tokens only."))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         session.add(token)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -46,6 +47,17 @@ class Skill(SkillBase, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class SkillText(SQLModel, table=True):
+    """A skill's display name and description in one language, from its newest manifest."""
+
+    __tablename__ = "skill_text"
+
+    skill_id: uuid.UUID = Field(foreign_key="skill.id", primary_key=True)
+    locale: str = Field(max_length=16, primary_key=True, description="ISO 639-1 code.")
+    display_name: str = Field(default="", max_length=2000)
+    description: str = Field(default="", max_length=2000)
+
+
 class SkillRole(SQLModel, table=True):
     __tablename__ = "skill_role"
     __table_args__ = (UniqueConstraint("skill_id", "partner_id"),)
@@ -58,7 +70,13 @@ class SkillRole(SQLModel, table=True):
 
 class SkillPublic(SkillBase):
     id: uuid.UUID
-    display_name: str
+    display_name: str = Field(description="In ``locale``, the request's language or "
+                                                  "the nearest one the skill has.")
+    description: str = Field(description="In ``locale``, like ``display_name``.")
+    locale: str = Field(description="The language of ``display_name`` and "
+                                            "``description`` (ISO 639-1).")
+    display_names: dict[str, str] = Field(description="Every language's name.")
+    descriptions: dict[str, str] = Field(description="Every language's description.")
     categories: list[str]
     locales: list[str]
     price_kind: str
@@ -73,10 +91,38 @@ class SkillPublic(SkillBase):
     updated_at: datetime
 
     @classmethod
-    def from_row(cls, skill: Skill) -> SkillPublic:
+    def from_row(cls, skill: Skill, texts: SkillTexts | None = None,
+                 chain: tuple[str, ...] = ("en",)) -> SkillPublic:
+        """``texts`` in every language (from :func:`catalog.service.texts_of`), shown in the
+        first language of ``chain`` that has both a name and a description."""
+        texts = texts or SkillTexts({}, {})
+        locale, name, description = texts.pick(chain, skill.display_name)
         data = {field: getattr(skill, field) for field in cls.model_fields
-                if field not in ("categories", "locales")}
-        return cls(**data, categories=skill.categories.split(), locales=skill.locales.split())
+                if field not in _COMPUTED}
+        return cls(**data, categories=skill.categories.split(), locales=skill.locales.split(),
+                   display_name=name, description=description, locale=locale,
+                   display_names=texts.display_names, descriptions=texts.descriptions)
+
+
+_COMPUTED = frozenset({"categories", "locales", "display_name", "description", "locale",
+                       "display_names", "descriptions"})
+
+
+@dataclass(frozen=True, slots=True)
+class SkillTexts:
+    """One skill's names and descriptions by language."""
+
+    display_names: dict[str, str]
+    descriptions: dict[str, str]
+
+    def pick(self, chain: tuple[str, ...], fallback_name: str) -> tuple[str, str, str]:
+        """(locale, name, description): the first language of ``chain`` (then English)
+        with both texts, so a name and its description are never in two languages."""
+        for locale in (*chain, "en"):
+            language = locale.split("_")[0]
+            if language in self.display_names and language in self.descriptions:
+                return language, self.display_names[language], self.descriptions[language]
+        return "en", self.display_names.get("en", fallback_name), self.descriptions.get("en", "")
 
 
 class SkillDeprecate(SQLModel):

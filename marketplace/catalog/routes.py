@@ -7,23 +7,27 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
+from sqlmodel import Session
 
 from marketplace.accounts import service as accounts
 from marketplace.caching import cached, cached_json
 from marketplace.catalog import search as catalog_search
 from marketplace.catalog import service
-from marketplace.catalog.models import RoleCreate, SkillDeprecate, SkillPublic
+from marketplace.catalog.models import RoleCreate, Skill, SkillDeprecate, SkillPublic
 from marketplace.db import Database
 from marketplace.deps import (
     CurrentPrincipal,
     DatabaseDep,
     OwnedSkill,
+    ReadSession,
     SettingsDep,
     VisibleSkill,
     WriteSession,
 )
+from marketplace.i18n import request_locale
 from marketplace.index.service import PageCache
 from marketplace.openapi import problem_responses
+from robeing_sdk.i18n import fallback_chain
 from robeing_sdk.manifest import PriceKind
 
 router = APIRouter(prefix="/v1/skills", tags=["catalog"])
@@ -41,7 +45,11 @@ async def list_skills(
     q: Annotated[str, Query(max_length=catalog_search.MAX_QUERY_CHARS,
                             description="Words to find in names, summaries, descriptions.")] = "",
     category: Annotated[str | None, Query(max_length=32)] = None,
-    locale: Annotated[str | None, Query(max_length=8, description="ISO 639-1 code.")] = None,
+    locale: Annotated[str | None, Query(
+        max_length=35, description="Only skills with texts in this language, shown in it "
+                                   "(ko, en, ja, zh, es; a tag such as ko-KR is fine). "
+                                   "Without it, ``Accept-Language`` picks the language "
+                                   "shown.")] = None,
     price: PriceKind | None = None,
     tier: Annotated[str | None, Query(max_length=20, description="Partner tier.")] = None,
     sdk: Annotated[str | None, Query(max_length=64,
@@ -53,43 +61,56 @@ async def list_skills(
 ) -> Response:
     """Results are cached per process until the next publish or yank (the index serial), so
     download counts used by ``sort=downloads`` may lag until then."""
-    query = catalog_search.Query(text=q, category=category, locale=locale,
+    shown = request_locale(request)  # ?locale= when given (validated before routing)
+    query = catalog_search.Query(text=q, category=category,
+                                 locale=shown.split("_")[0] if locale else None,
                                  price=price.value if price else None, sdk=sdk,
                                  sort=sort, cursor=cursor, limit=limit)
     catalog_search.check_no_nul("tier", tier)
     pages: PageCache = request.app.state.pages
-    key = ("search", repr(query), tier or "")
-    page = await pages.page(key, lambda: _search(db, query, tier))
+    key = ("search", repr(query), tier or "", shown)
+    page = await pages.page(key, lambda: _search(db, query, tier, shown))
     return cached(request, page.body, "application/json", settings.index_cache_seconds,
-                  vary="Accept", etag=page.etag, gzipped=page.gzipped)
+                  vary="Accept, Accept-Language", etag=page.etag, gzipped=page.gzipped)
 
 
-def _search(db: Database, query: catalog_search.Query, tier: str | None) -> bytes:
+def _search(db: Database, query: catalog_search.Query, tier: str | None, shown: str) -> bytes:
     with db.read() as session:
         if tier:
             ids = tuple(accounts.partner_ids_with_tier(session, tier))
             query = dataclasses.replace(query, partner_ids=ids)
         items, next_cursor = catalog_search.search(session, query)
-        page = SkillPage(items=[SkillPublic.from_row(s) for s in items],
+        texts = service.texts_of(session, items)
+        chain = fallback_chain(shown)
+        page = SkillPage(items=[SkillPublic.from_row(s, texts[s.id], chain) for s in items],
                          next_cursor=next_cursor)
     return page.model_dump_json().encode()
 
 
 @router.get("/{name}", response_model=SkillPublic, summary="One skill",
             responses=problem_responses(404))
-def skill_detail(skill: VisibleSkill, request: Request, settings: SettingsDep) -> Response:
-    return cached_json(request, SkillPublic.from_row(skill), settings.index_cache_seconds)
+def skill_detail(skill: VisibleSkill, request: Request, settings: SettingsDep,
+                 session: ReadSession) -> Response:
+    """``display_name`` and ``description`` in the request's language (``?locale=``, else
+    ``Accept-Language``), falling back along its chain to English; ``locale`` says which."""
+    return cached_json(request, _public(session, skill, request), settings.index_cache_seconds,
+                       vary="Accept, Accept-Language, Authorization")
+
+
+def _public(session: Session, skill: Skill, request: Request) -> SkillPublic:
+    return SkillPublic.from_row(skill, service.texts_of(session, [skill])[skill.id],
+                                fallback_chain(request_locale(request)))
 
 
 @router.put("/{name}/deprecation", response_model=SkillPublic,
             summary="Deprecate (or un-deprecate) a skill, naming its successor",
             responses=problem_responses(400, 401, 403, 404, 503))
 def deprecate_skill(skill: OwnedSkill, data: SkillDeprecate, session: WriteSession,
-                    principal: CurrentPrincipal) -> SkillPublic:
+                    principal: CurrentPrincipal, request: Request) -> SkillPublic:
     service.deprecate(session, skill, data)
     accounts.touch_token(session, principal)
     session.commit()
-    return SkillPublic.from_row(skill)
+    return _public(session, skill, request)
 
 
 @router.post("/{name}/roles", status_code=204, summary="Add an owner or maintainer",

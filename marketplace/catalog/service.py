@@ -7,14 +7,23 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 
 from packaging.utils import canonicalize_name
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from marketplace.accounts.service import Principal
-from marketplace.catalog.models import Role, Skill, SkillDeprecate, SkillRole
+from marketplace.catalog.models import (
+    Role,
+    Skill,
+    SkillDeprecate,
+    SkillRole,
+    SkillText,
+    SkillTexts,
+)
 from marketplace.db import utcnow
 from marketplace.errors import BadRequest, Forbidden, NotFound
+from marketplace.messages import N_
 from robeing_sdk.manifest import SkillManifest
 
 _CONFUSABLE = str.maketrans({"l": "1", "i": "1", "o": "0"})
@@ -41,7 +50,7 @@ def find_skill(session: Session, name: str) -> Skill | None:
 def get_skill(session: Session, name: str) -> Skill:
     skill = find_skill(session, name) if is_valid_name(name) else None
     if skill is None:
-        raise NotFound(f"No skill named {name!r}.")
+        raise NotFound(N_("No skill named {name}."), name=repr(name))
     return skill
 
 
@@ -54,29 +63,30 @@ def role_of(session: Session, skill: Skill, partner_id: uuid.UUID) -> Role | Non
 def require_publisher(session: Session, skill: Skill, principal: Principal) -> Role:
     """Owners and maintainers may publish, yank and edit; everyone else gets 403."""
     if principal.scope is not None and principal.scope != skill.name:
-        raise Forbidden(f"This API token is scoped to {principal.scope!r}, not {skill.name!r}.")
+        raise Forbidden(N_("This API token is scoped to {scope}, not {name}."),
+                        scope=repr(principal.scope), name=repr(skill.name))
     role = role_of(session, skill, principal.partner_id)
     if role is None:
-        raise Forbidden(f"Partner {principal.partner_name!r} is not an owner or maintainer "
-                        f"of {skill.name!r}.")
+        raise Forbidden(N_("Partner {partner_name} is not an owner or maintainer of {name}."),
+                        partner_name=repr(principal.partner_name), name=repr(skill.name))
     return role
 
 
 def require_owner(session: Session, skill: Skill, principal: Principal) -> None:
     if require_publisher(session, skill, principal) is not Role.OWNER:
-        raise Forbidden(f"Only an owner of {skill.name!r} may do this.")
+        raise Forbidden(N_("Only an owner of {name} may do this."), name=repr(skill.name))
 
 
 def check_can_register(name: str, principal: Principal) -> None:
     if principal.scope is not None and principal.scope != normalize(name):
-        raise Forbidden(f"This API token is scoped to {principal.scope!r}; it cannot "
-                        f"register {normalize(name)!r}.")
+        raise Forbidden(N_("This API token is scoped to {scope}; it cannot register {name}."),
+                        scope=repr(principal.scope), name=repr(normalize(name)))
 
 
 def register_skill(session: Session, name: str, principal: Principal) -> Skill:
     """Create a skill owned by the caller's partner; a look-alike name is flagged."""
     if not is_valid_name(name):
-        raise BadRequest(f"{name!r} is not a valid skill name.")
+        raise BadRequest(N_("{name} is not a valid skill name."), name=repr(name))
     check_can_register(name, principal)
     key = confusable_key(name)
     lookalike = session.exec(select(Skill).where(Skill.confusable_key == key)).first()
@@ -100,8 +110,11 @@ def add_role(session: Session, skill: Skill, partner_id: uuid.UUID, role: Role) 
 
 
 def update_listing(skill: Skill, *, version: str | None, summary: str,
-                   manifest: SkillManifest | None) -> None:
-    """Refresh the catalog fields from the newest release (None when all are yanked)."""
+                   manifest: SkillManifest | None, session: Session | None = None) -> None:
+    """Refresh the catalog fields from the newest release (None when all are yanked).
+
+    Given a ``session``, the per-language names and descriptions are replaced by the
+    manifest's (the newest release wins; a language it dropped is dropped)."""
     skill.latest_version = version
     skill.summary = summary[:512]
     if manifest is not None:
@@ -113,14 +126,44 @@ def update_listing(skill: Skill, *, version: str | None, summary: str,
         texts = [skill.name, summary, *manifest.display_name.values(),
                  *manifest.description.values()]
         skill.search_text = "\n".join(texts).lower()
+        if session is not None:
+            _replace_texts(session, skill, manifest)
     skill.updated_at = utcnow()
+
+
+def _replace_texts(session: Session, skill: Skill, manifest: SkillManifest) -> None:
+    rows = {row.locale: row for row in session.exec(
+        select(SkillText).where(SkillText.skill_id == skill.id)).all()}
+    for locale in sorted(set(manifest.display_name) | set(manifest.description)):
+        row = rows.pop(locale, None) or SkillText(skill_id=skill.id, locale=locale)
+        row.display_name = manifest.display_name.get(locale, "")
+        row.description = manifest.description.get(locale, "")
+        session.add(row)
+    for stale in rows.values():
+        session.delete(stale)
+
+
+def texts_of(session: Session, skills: Sequence[Skill]) -> dict[uuid.UUID, SkillTexts]:
+    """Every language's name and description of ``skills``, in one query."""
+    found = {skill.id: SkillTexts({}, {}) for skill in skills}
+    if not found:
+        return found
+    rows = session.exec(select(SkillText).where(col(SkillText.skill_id).in_(list(found)))
+                        .order_by(col(SkillText.locale))).all()
+    for row in rows:
+        texts = found[row.skill_id]
+        if row.display_name:
+            texts.display_names[row.locale] = row.display_name
+        if row.description:
+            texts.descriptions[row.locale] = row.description
+    return found
 
 
 def deprecate(session: Session, skill: Skill, data: SkillDeprecate) -> Skill:
     if data.successor is not None:
         successor = get_skill(session, data.successor)
         if successor.id == skill.id:
-            raise BadRequest("A skill cannot be its own successor.")
+            raise BadRequest(N_("A skill cannot be its own successor."))
         data.successor = successor.name
     skill.deprecated = data.deprecated
     skill.deprecation_reason = data.reason if data.deprecated else None

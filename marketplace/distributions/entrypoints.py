@@ -14,6 +14,7 @@ import tomllib
 from typing import Any, Final
 
 from marketplace.distributions.errors import DistributionRejected
+from marketplace.messages import N_
 
 SKILL_GROUP: Final = "robeing.skills"
 #: ``module.path`` optionally followed by ``:attr.path`` and ``[extras]`` (the PyPA spec).
@@ -27,7 +28,8 @@ def from_entry_points_txt(text: str, *, source: str) -> dict[str, str] | None:
     try:
         parser.read_string(text, source=source)
     except configparser.Error:
-        raise DistributionRejected(f"The {source} is not a valid INI file.") from None
+        raise DistributionRejected(N_("The {source} is not a valid INI file."),
+                                   source=source) from None
     if not parser.has_section(SKILL_GROUP):
         return None
     return _checked(dict(parser.items(SKILL_GROUP)), source)
@@ -39,7 +41,8 @@ def from_setup_cfg(text: str, *, source: str) -> dict[str, str] | None:
     try:
         parser.read_string(text, source=source)
     except configparser.Error:
-        raise DistributionRejected(f"The {source} is not a valid INI file.") from None
+        raise DistributionRejected(N_("The {source} is not a valid INI file."),
+                                   source=source) from None
     block = parser.get("options.entry_points", SKILL_GROUP, fallback=None)
     if block is None:
         return None
@@ -49,8 +52,9 @@ def from_setup_cfg(text: str, *, source: str) -> dict[str, str] | None:
             continue
         name, equals, value = line.partition("=")
         if not equals:
-            raise DistributionRejected(f"The {source} has a {SKILL_GROUP} line that is not "
-                                       "'name = module'.")
+            raise DistributionRejected(N_("The {source} has a {group} line that is not "
+                                          "'name = module'."),
+                                       source=source, group=SKILL_GROUP)
         found[name.strip()] = value.strip()
     return _checked(found, source)
 
@@ -60,7 +64,7 @@ def from_pyproject(text: str, *, source: str) -> dict[str, str] | None:
     try:
         document: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
-        raise DistributionRejected(f"The {source} is not valid TOML.") from None
+        raise DistributionRejected(N_("The {source} is not valid TOML."), source=source) from None
     project = document.get("project")
     groups = project.get("entry-points") if isinstance(project, dict) else None
     if groups is None:
@@ -70,8 +74,8 @@ def from_pyproject(text: str, *, source: str) -> dict[str, str] | None:
         return None
     if not isinstance(group, dict) or not all(isinstance(value, str)
                                               for value in group.values()):
-        raise DistributionRejected(f"The {source}'s {SKILL_GROUP} entry points are not a "
-                                   "table of strings.")
+        raise DistributionRejected(N_("The {source}'s {group} entry points are not a "
+                                      "table of strings."), source=source, group=SKILL_GROUP)
     return _checked(dict(group), source)
 
 
@@ -85,6 +89,8 @@ def _parser(*, delimiters: tuple[str, ...]) -> configparser.ConfigParser:
 def _checked(group: dict[str, str], source: str) -> dict[str, str]:
     for name, value in group.items():
         if not _VALUE.match(value):
-            raise DistributionRejected(f"The {source} gives the {SKILL_GROUP} entry point "
-                                       f"{name!r} an invalid object reference {value!r}.")
+            raise DistributionRejected(N_("The {source} gives the {group} entry point "
+                                          "{name} an invalid object reference {value}."),
+                                       source=source, group=SKILL_GROUP, name=repr(name),
+                                       value=repr(value))
     return group

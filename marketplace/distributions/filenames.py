@@ -24,6 +24,7 @@ from packaging.utils import (
 from packaging.version import InvalidVersion, Version
 
 from marketplace.distributions.errors import DistributionRejected
+from marketplace.messages import N_
 
 Filetype = Literal["bdist_wheel", "sdist"]
 
@@ -57,7 +58,8 @@ def parse_filename(filename: str) -> ParsedFilename:
             _, version, _, _ = parse_wheel_filename(filename)
         except (InvalidWheelFilename, InvalidVersion) as exc:
             raise DistributionRejected(
-                f"The file name {filename!r} is not a valid wheel file name ({_detail(exc)})."
+                N_("The file name {filename} is not a valid wheel file name ({exc})."),
+                filename=repr(filename), exc=_detail(exc)
             ) from None
     elif filename.endswith(SDIST_SUFFIX):
         filetype = "sdist"
@@ -65,12 +67,13 @@ def parse_filename(filename: str) -> ParsedFilename:
             _, version = parse_sdist_filename(filename)
         except (InvalidSdistFilename, InvalidVersion) as exc:
             raise DistributionRejected(
-                f"The file name {filename!r} is not a valid sdist file name ({_detail(exc)})."
+                N_("The file name {filename} is not a valid sdist file name ({exc})."),
+                filename=repr(filename), exc=_detail(exc)
             ) from None
     else:
         raise DistributionRejected(
-            f"The file name {filename!r} does not end in .whl (a wheel) or .tar.gz "
-            "(a source distribution), the only kinds of file accepted."
+            N_("The file name {filename} does not end in .whl (a wheel) or .tar.gz (a source "
+               "distribution), the only kinds of file accepted."), filename=repr(filename)
         )
     raw_name = filename.split("-", 1)[0] if filetype == "bdist_wheel" else (
         filename[: -len(SDIST_SUFFIX)].rpartition("-")[0])
@@ -78,34 +81,38 @@ def parse_filename(filename: str) -> ParsedFilename:
         name = canonicalize_name(raw_name, validate=True)
     except InvalidName:
         raise DistributionRejected(
-            f"The file name {filename!r} does not start with a valid project name."
+            N_("The file name {filename} does not start with a valid project name."),
+            filename=repr(filename)
         ) from None
     if version.local is not None:
         raise DistributionRejected(
-            f"The version {str(version)!r} in the file name has a local version label, "
-            "which cannot be published."
+            N_("The version {version} in the file name has a local version label, which cannot "
+               "be published."), version=repr(str(version))
         )
     return ParsedFilename(filename=filename, filetype=filetype, name=name, version=version)
 
 
 def _check_characters(filename: str) -> None:
     if not filename:
-        raise DistributionRejected("The file name is empty.")
+        raise DistributionRejected(N_("The file name is empty."))
     if len(filename) > MAX_FILENAME_LENGTH:
         raise DistributionRejected(
-            f"The file name is longer than {MAX_FILENAME_LENGTH} characters."
+            N_("The file name is longer than {limit} characters."),
+            limit=MAX_FILENAME_LENGTH
         )
     if any(unicodedata.category(char).startswith("C") for char in filename):
         raise DistributionRejected(
-            f"The file name {filename!r} contains a control character."
+            N_("The file name {filename} contains a control character."), filename=repr(filename)
         )
     if "/" in filename or "\\" in filename:
         raise DistributionRejected(
-            f"The file name {filename!r} contains a slash or a backslash."
+            N_("The file name {filename} contains a slash or a backslash."),
+            filename=repr(filename)
         )
     if not filename.isascii() or " " in filename:
         raise DistributionRejected(
-            f"The file name {filename!r} contains spaces or characters outside ASCII."
+            N_("The file name {filename} contains spaces or characters outside ASCII."),
+            filename=repr(filename)
         )
 
 

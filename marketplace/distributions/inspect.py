@@ -24,6 +24,7 @@ from marketplace.distributions.metadata import parse_core_metadata
 from marketplace.distributions.sdist import read_sdist
 from marketplace.distributions.skill import read_skill_manifest
 from marketplace.distributions.wheel import read_wheel
+from marketplace.messages import N_, Plural, ngettext
 from robeing_sdk.manifest import SkillManifest
 
 _HEX: Final = frozenset("0123456789abcdef")
@@ -60,30 +61,34 @@ def inspect_distribution(path: Path, filename: str, *, limits: Limits = Limits()
     """
     size = path.stat().st_size
     if size > limits.max_upload_bytes:
-        raise TooLarge(f"The file is larger than the limit of {limits.max_upload_bytes} bytes.")
+        raise TooLarge(_too_large(limits))
     parsed = parse_filename(filename)
     version = str(parsed.version)
     _check_declared(parsed, declared_name, declared_version)
     if size == 0:
-        raise DistributionRejected("The file is empty.")
+        raise DistributionRejected(N_("The file is empty."))
     sha256, blake2_256 = _digests(path, limits)
     if declared_sha256 is not None:
         claimed = declared_sha256.strip().lower()
         if len(claimed) != 64 or not set(claimed) <= _HEX:
-            raise DistributionRejected("The declared sha256 digest is not 64 hexadecimal "
-                                       "characters.")
+            raise DistributionRejected(N_("The declared sha256 digest is not 64 hexadecimal "
+                                          "characters."))
         if claimed != sha256:
-            raise DistributionRejected("The declared sha256 digest does not match the "
-                                       "uploaded bytes.")
+            raise DistributionRejected(N_("The declared sha256 digest does not match the "
+                                          "uploaded bytes."))
     reader = read_wheel if parsed.filetype == "bdist_wheel" else read_sdist
     contents = reader(path, parsed, limits)
     metadata = parse_core_metadata(contents.metadata, source=contents.metadata_source)
     if metadata.name != parsed.name:
-        raise DistributionRejected(f"The {contents.metadata_source} names the project "
-                                   f"{metadata.name!r}, but the file name says {parsed.name!r}.")
+        raise DistributionRejected(N_("The {source} names the project {name}, but the "
+                                      "file name says {name2}."),
+                                   source=contents.metadata_source, name=repr(metadata.name),
+                                   name2=repr(parsed.name))
     if metadata.version != version:
-        raise DistributionRejected(f"The {contents.metadata_source} says version "
-                                   f"{metadata.version}, but the file name says {version}.")
+        raise DistributionRejected(N_("The {source} says version {version}, but the "
+                                      "file name says {version2}."),
+                                   source=contents.metadata_source, version=metadata.version,
+                                   version2=version)
     manifest, manifest_bytes = read_skill_manifest(contents, name=parsed.name, version=version)
     return InspectedFile(
         filename=filename, filetype=parsed.filetype, name=parsed.name, version=version,
@@ -96,18 +101,19 @@ def inspect_distribution(path: Path, filename: str, *, limits: Limits = Limits()
 
 def _check_declared(parsed: ParsedFilename, name: str | None, version: str | None) -> None:
     if name is not None and canonicalize_name(name) != parsed.name:
-        raise DistributionRejected(f"The declared name {name!r} does not match the file "
-                                   f"name's {parsed.name!r}.")
+        raise DistributionRejected(N_("The declared name {name} does not match the file name's "
+                                      "{name2}."), name=repr(name), name2=repr(parsed.name))
     if version is None:
         return
     try:
         declared = Version(version)
     except InvalidVersion:
-        raise DistributionRejected(f"The declared version {version!r} is not a valid "
-                                   "PEP 440 version.") from None
+        raise DistributionRejected(N_("The declared version {version} is not a valid PEP 440 "
+                                      "version."), version=repr(version)) from None
     if declared != parsed.version:
-        raise DistributionRejected(f"The declared version {version!r} does not match the "
-                                   f"file name's {str(parsed.version)!r}.")
+        raise DistributionRejected(N_("The declared version {version} does not match the file "
+                                      "name's {version2}."),
+                                   version=repr(version), version2=repr(str(parsed.version)))
 
 
 def _digests(path: Path, limits: Limits) -> tuple[str, str]:
@@ -118,8 +124,12 @@ def _digests(path: Path, limits: Limits) -> tuple[str, str]:
         while chunk := handle.read(CHUNK_BYTES * 16):
             size += len(chunk)
             if size > limits.max_upload_bytes:
-                raise TooLarge(f"The file is larger than the limit of "
-                               f"{limits.max_upload_bytes} bytes.")
+                raise TooLarge(_too_large(limits))
             sha256.update(chunk)
             blake2.update(chunk)
     return sha256.hexdigest(), blake2.hexdigest()
+
+
+def _too_large(limits: Limits) -> Plural:
+    return ngettext("The file is larger than the limit of {n} byte.",
+                    "The file is larger than the limit of {n} bytes.", limits.max_upload_bytes)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from marketplace.distributions.errors import DistributionRejected
+from marketplace.messages import N_
 
 _DRIVE: Final = re.compile(r"^[A-Za-z]:")
 
@@ -24,22 +25,24 @@ def check_member_path(path: str, *, kind: str) -> str:
     """
     shown = repr(path)
     if not path or path in {"/", "."}:
-        raise DistributionRejected(f"The {kind} has a member with an empty name.")
+        raise DistributionRejected(N_("The {kind} has a member with an empty name."), kind=kind)
     if any(unicodedata.category(char).startswith("C") for char in path):
-        raise DistributionRejected(f"The {kind} member {shown} has a control character in "
-                                   "its name.")
+        raise DistributionRejected(N_("The {kind} member {shown} has a control character in "
+                                      "its name."), kind=kind, shown=shown)
     if "\\" in path:
-        raise DistributionRejected(f"The {kind} member {shown} has a backslash in its name.")
+        raise DistributionRejected(N_("The {kind} member {shown} has a backslash in its name."),
+                                   kind=kind, shown=shown)
     if path.startswith("/") or _DRIVE.match(path):
-        raise DistributionRejected(f"The {kind} member {shown} has an absolute path.")
+        raise DistributionRejected(N_("The {kind} member {shown} has an absolute path."),
+                                   kind=kind, shown=shown)
     trimmed = path[:-1] if path.endswith("/") else path
     segments = trimmed.split("/")
     if ".." in segments:
-        raise DistributionRejected(f"The {kind} member {shown} has a '..' segment in its "
-                                   "path.")
+        raise DistributionRejected(N_("The {kind} member {shown} has a '..' segment in its "
+                                      "path."), kind=kind, shown=shown)
     if "" in segments or "." in segments:
-        raise DistributionRejected(f"The {kind} member {shown} has an empty or '.' segment "
-                                   "in its path.")
+        raise DistributionRejected(N_("The {kind} member {shown} has an empty or '.' segment "
+                                      "in its path."), kind=kind, shown=shown)
     return trimmed
 
 
@@ -49,5 +52,6 @@ def check_unique(paths: Iterable[str], *, kind: str) -> None:
     for path in paths:
         key = unicodedata.normalize("NFC", path)
         if key in seen:
-            raise DistributionRejected(f"The {kind} contains {path!r} more than once.")
+            raise DistributionRejected(N_("The {kind} contains {path} more than once."),
+                                       kind=kind, path=repr(path))
         seen.add(key)

@@ -13,6 +13,7 @@ from packaging.metadata import InvalidMetadata, Metadata, parse_email
 from packaging.utils import canonicalize_name
 
 from marketplace.distributions.errors import DistributionRejected
+from marketplace.messages import N_
 
 
 @dataclass(frozen=True)
@@ -30,16 +31,18 @@ def parse_core_metadata(raw: bytes, *, source: str) -> CoreMetadata:
     """Parse and validate ``raw``; ``source`` names the file in the sentence of a refusal."""
     fields, _ = parse_email(raw)
     if "metadata_version" not in fields:
-        raise DistributionRejected(f"The {source} has no Metadata-Version field.")
+        raise DistributionRejected(N_("The {source} has no Metadata-Version field."), source=source)
     try:
         metadata = Metadata.from_email(raw, validate=True)
     except ExceptionGroup as group:
         first = next((exc for exc in group.exceptions if isinstance(exc, InvalidMetadata)),
                      group.exceptions[0])
         reason = str(first).strip().rstrip(".")
-        raise DistributionRejected(f"The {source} is invalid: {reason}.") from None
+        raise DistributionRejected(N_("The {source} is invalid: {reason}."),
+                                   source=source, reason=reason) from None
     except (InvalidMetadata, ValueError) as exc:
-        raise DistributionRejected(f"The {source} is invalid: {exc}.") from None
+        raise DistributionRejected(N_("The {source} is invalid: {exc}."),
+                                   source=source, exc=exc) from None
     return CoreMetadata(
         name=canonicalize_name(metadata.name),
         version=str(metadata.version),

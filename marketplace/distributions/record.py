@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from marketplace.distributions.errors import DistributionRejected
+from marketplace.messages import N_
 
 #: Hash algorithms the wheel specification allows (hashlib's guaranteed, minus md5/sha1).
 ALGORITHMS: Final = ("sha256", "sha384", "sha512")
@@ -39,17 +40,18 @@ def parse_record(raw: bytes, *, record_path: str) -> dict[str, RecordEntry]:
     try:
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
     except (UnicodeDecodeError, csv.Error):
-        raise DistributionRejected("The wheel's RECORD is not a UTF-8 CSV file.") from None
+        raise DistributionRejected(N_("The wheel's RECORD is not a UTF-8 CSV file.")) from None
     entries: dict[str, RecordEntry] = {}
     for row in rows:
         if not row or row == [""]:
             continue
         if len(row) != 3:
-            raise DistributionRejected("The wheel's RECORD has a line that is not "
-                                       "'path,hash,size'.")
+            raise DistributionRejected(N_("The wheel's RECORD has a line that is not "
+                                          "'path,hash,size'."))
         path, hash_text, size_text = row
         if path in entries:
-            raise DistributionRejected(f"The wheel's RECORD lists {path!r} more than once.")
+            raise DistributionRejected(N_("The wheel's RECORD lists {path} more than once."),
+                                       path=repr(path))
         if path == record_path:
             continue
         entries[path] = _entry(path, hash_text, size_text)
@@ -59,14 +61,17 @@ def parse_record(raw: bytes, *, record_path: str) -> dict[str, RecordEntry]:
 def _entry(path: str, hash_text: str, size_text: str) -> RecordEntry:
     algorithm, _, digest = hash_text.partition("=")
     if not digest:
-        raise DistributionRejected(f"The wheel's RECORD has no hash for {path!r}.")
+        raise DistributionRejected(N_("The wheel's RECORD has no hash for {path}."),
+                                   path=repr(path))
     if algorithm not in ALGORITHMS:
-        raise DistributionRejected(f"The wheel's RECORD hashes {path!r} with {algorithm!r}; "
-                                   f"use one of {', '.join(ALGORITHMS)}.")
+        raise DistributionRejected(N_("The wheel's RECORD hashes {path} with {algorithm}; use "
+                                      "one of {algorithms}."),
+                                   path=repr(path), algorithm=repr(algorithm),
+                                   algorithms=', '.join(ALGORITHMS))
     size: int | None = None
     if size_text:
         if not (size_text.isascii() and size_text.isdigit()):
-            raise DistributionRejected(f"The wheel's RECORD size for {path!r} is not a "
-                                       "number.")
+            raise DistributionRejected(N_("The wheel's RECORD size for {path} is not a number."),
+                                       path=repr(path))
         size = int(size_text)
     return RecordEntry(path=path, algorithm=algorithm, digest=digest, size=size)

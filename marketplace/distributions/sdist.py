@@ -20,6 +20,7 @@ from marketplace.distributions.limits import (
     Limits,
 )
 from marketplace.distributions.tarsafety import scan_tar_gz
+from marketplace.messages import N_
 from robeing_sdk.manifest import MANIFEST_FILENAME, MAX_MANIFEST_BYTES
 
 
@@ -33,8 +34,9 @@ def read_sdist(path: Path, parsed: ParsedFilename, limits: Limits) -> Contents:
 
     def keep(member: str) -> int | None:
         if member != top and not member.startswith(f"{top}/"):
-            raise DistributionRejected(f"The sdist member {member!r} is outside the top "
-                                       f"folder {top}/ named after the file.")
+            raise DistributionRejected(N_("The sdist member {member} is outside the top folder "
+                                          "{top}/ named after the file."),
+                                       member=repr(member), top=top)
         if member in wanted:
             return wanted[member]
         return MAX_MANIFEST_BYTES if member.endswith(f"/{MANIFEST_FILENAME}") else None
@@ -42,7 +44,7 @@ def read_sdist(path: Path, parsed: ParsedFilename, limits: Limits) -> Contents:
     kept = scan_tar_gz(path, limits, keep, keep_budget=sum(wanted.values())
                        + MAX_MANIFESTS_BYTES)
     if pkg_info not in kept:
-        raise DistributionRejected(f"The sdist has no {pkg_info} file.")
+        raise DistributionRejected(N_("The sdist has no {pkg_info} file."), pkg_info=pkg_info)
     group, source = _entry_points(kept, pyproject, setup_cfg)
     return Contents(
         metadata=kept[pkg_info], metadata_source="sdist's PKG-INFO",
@@ -64,7 +66,8 @@ def _entry_points(kept: dict[str, bytes], pyproject: str,
         try:
             text = kept[path].decode("utf-8")
         except UnicodeDecodeError:
-            raise DistributionRejected(f"The {source} is not UTF-8 text.") from None
+            raise DistributionRejected(N_("The {source} is not UTF-8 text."),
+                                       source=source) from None
         group = reader(text, source=source)
         if group is not None:
             return group, source

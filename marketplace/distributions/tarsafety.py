@@ -21,6 +21,7 @@ from marketplace.distributions.errors import DistributionRejected
 from marketplace.distributions.limits import CHUNK_BYTES, RATIO_FLOOR_BYTES, Limits
 from marketplace.distributions.members import check_member_path, check_unique
 from marketplace.distributions.zipsafety import describe, has_zip_end_record
+from marketplace.messages import N_, ngettext
 
 _GZIP_MAGIC: Final = b"\x1f\x8b"
 _READ_ERRORS: Final = (tarfile.TarError, gzip.BadGzipFile, EOFError, zlib.error, OSError,
@@ -46,12 +47,14 @@ class _BoundedStream:
         self.produced += len(data)
         limits = self._limits
         if self.produced > limits.max_uncompressed_bytes:
-            raise DistributionRejected(f"The sdist expands to more than "
-                                       f"{limits.max_uncompressed_bytes} bytes.")
+            raise DistributionRejected(N_("The sdist expands to more than "
+                                          "{limit} bytes."),
+                                       limit=limits.max_uncompressed_bytes)
         if self.produced > RATIO_FLOOR_BYTES and (
                 self.produced > limits.max_compression_ratio * self._compressed_size):
-            raise DistributionRejected(f"The sdist is compressed more than "
-                                       f"{limits.max_compression_ratio:g} to 1 (a gzip bomb?).")
+            raise DistributionRejected(N_("The sdist is compressed more than "
+                                          "{ratio:g} to 1 (a gzip bomb?)."),
+                                       ratio=limits.max_compression_ratio)
         return data
 
 
@@ -60,10 +63,10 @@ def scan_tar_gz(path: Path, limits: Limits, keep: KeepRule, *,
     """Check every member of the ``.tar.gz`` at ``path``; return the kept files' bytes."""
     with path.open("rb") as raw:
         if not raw.read(2) == _GZIP_MAGIC:
-            raise DistributionRejected("The sdist is not a gzip-compressed file.")
+            raise DistributionRejected(N_("The sdist is not a gzip-compressed file."))
         if has_zip_end_record(raw, os.fstat(raw.fileno()).st_size):
-            raise DistributionRejected("The sdist is both a tar.gz and a zip archive (a "
-                                       "polyglot file), which is refused.")
+            raise DistributionRejected(N_("The sdist is both a tar.gz and a zip archive (a "
+                                          "polyglot file), which is refused."))
         raw.seek(0)
         stream = _BoundedStream(raw, os.fstat(raw.fileno()).st_size, limits)
         try:
@@ -71,10 +74,10 @@ def scan_tar_gz(path: Path, limits: Limits, keep: KeepRule, *,
                 kept = _walk(tar, limits, keep, keep_budget)
             rest = stream.read()
         except _READ_ERRORS as exc:
-            raise DistributionRejected(f"The sdist is not a valid .tar.gz file "
-                                       f"({describe(exc)}).") from None
+            raise DistributionRejected(N_("The sdist is not a valid .tar.gz file ({exc})."),
+                                       exc=describe(exc)) from None
     if rest.strip(b"\0"):
-        raise DistributionRejected("The sdist has data after the end of its tar archive.")
+        raise DistributionRejected(N_("The sdist has data after the end of its tar archive."))
     return kept
 
 
@@ -85,8 +88,9 @@ def _walk(tar: tarfile.TarFile, limits: Limits, keep: KeepRule,
     declared = kept_bytes = 0
     for member in tar:
         if len(paths) >= limits.max_members:
-            raise DistributionRejected(f"The sdist has more than {limits.max_members} "
-                                       "members.")
+            raise DistributionRejected(ngettext("The sdist has more than {n} member.",
+                                                "The sdist has more than {n} members.",
+                                                limits.max_members))
         path = check_member_path(member.name, kind="sdist")
         paths.append(path)
         _check_type(member)
@@ -94,18 +98,20 @@ def _walk(tar: tarfile.TarFile, limits: Limits, keep: KeepRule,
             continue
         declared += member.size
         if declared > limits.max_uncompressed_bytes:
-            raise DistributionRejected(f"The sdist would expand to more than "
-                                       f"{limits.max_uncompressed_bytes} bytes.")
+            raise DistributionRejected(N_("The sdist would expand to more than "
+                                          "{limit} bytes."),
+                                       limit=limits.max_uncompressed_bytes)
         limit = keep(path)
         if limit is None:
             continue
         if member.size > limit:
-            raise DistributionRejected(f"The sdist member {path!r} is larger than {limit} "
-                                       "bytes.")
+            raise DistributionRejected(N_("The sdist member {path} is larger than {limit} "
+                                          "bytes."), path=repr(path), limit=limit)
         kept_bytes += member.size
         if kept_bytes > keep_budget:
-            raise DistributionRejected(f"The sdist's metadata and manifest files together "
-                                       f"are larger than {keep_budget} bytes.")
+            raise DistributionRejected(N_("The sdist's metadata and manifest files together "
+                                          "are larger than {limit} bytes."),
+                                       limit=keep_budget)
         handle = tar.extractfile(member)
         kept[path] = handle.read(member.size) if handle is not None else b""
     check_unique(paths, kind="sdist")
@@ -115,13 +121,15 @@ def _walk(tar: tarfile.TarFile, limits: Limits, keep: KeepRule,
 def _check_type(member: tarfile.TarInfo) -> None:
     name = member.name
     if member.issym():
-        raise DistributionRejected(f"The sdist member {name!r} is a symbolic link.")
+        raise DistributionRejected(N_("The sdist member {name} is a symbolic link."),
+                                   name=repr(name))
     if member.islnk():
-        raise DistributionRejected(f"The sdist member {name!r} is a hard link.")
+        raise DistributionRejected(N_("The sdist member {name} is a hard link."), name=repr(name))
     if member.ischr() or member.isblk():
-        raise DistributionRejected(f"The sdist member {name!r} is a device file.")
+        raise DistributionRejected(N_("The sdist member {name} is a device file."), name=repr(name))
     if member.issparse() or not (member.isreg() or member.isdir()):
-        raise DistributionRejected(f"The sdist member {name!r} is not a regular file or "
-                                   "folder.")
+        raise DistributionRejected(N_("The sdist member {name} is not a regular file or folder."),
+                                   name=repr(name))
     if member.size < 0:
-        raise DistributionRejected(f"The sdist member {name!r} has a negative size.")
+        raise DistributionRejected(N_("The sdist member {name} has a negative size."),
+                                   name=repr(name))

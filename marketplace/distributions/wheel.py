@@ -31,6 +31,7 @@ from marketplace.distributions.limits import (
 )
 from marketplace.distributions.record import UNLISTED, RecordEntry, parse_record
 from marketplace.distributions.zipsafety import SafeZip, open_wheel_zip
+from marketplace.messages import N_, ngettext
 from robeing_sdk.manifest import MANIFEST_FILENAME, MAX_MANIFEST_BYTES
 
 _REQUIRED: Final = ("METADATA", "WHEEL", "RECORD")
@@ -43,7 +44,8 @@ def read_wheel(path: Path, parsed: ParsedFilename, limits: Limits) -> Contents:
         dist_info = _dist_info_folder(by_name, parsed)
         for required in _REQUIRED:
             if f"{dist_info}/{required}" not in by_name:
-                raise DistributionRejected(f"The wheel has no {dist_info}/{required} file.")
+                raise DistributionRejected(N_("The wheel has no {dist_info}/{required} file."),
+                                           dist_info=dist_info, required=required)
         record_path = f"{dist_info}/RECORD"
         record = parse_record(archive.read(by_name[record_path], MAX_RECORD_BYTES),
                               record_path=record_path)
@@ -57,7 +59,8 @@ def read_wheel(path: Path, parsed: ParsedFilename, limits: Limits) -> Contents:
         try:
             text = kept[entry_points_path].decode("utf-8")
         except UnicodeDecodeError:
-            raise DistributionRejected(f"The {source} is not UTF-8 text.") from None
+            raise DistributionRejected(N_("The {source} is not UTF-8 text."),
+                                       source=source) from None
         group = entrypoints.from_entry_points_txt(text, source=source)
     return Contents(
         metadata=kept[f"{dist_info}/METADATA"], metadata_source="wheel's METADATA",
@@ -72,10 +75,11 @@ def _dist_info_folder(names: Iterable[str], parsed: ParsedFilename) -> str:
     folders = sorted({name.split("/", 1)[0] for name in names
                       if "/" in name and name.split("/", 1)[0].endswith(".dist-info")})
     if not folders:
-        raise DistributionRejected("The wheel has no .dist-info folder.")
+        raise DistributionRejected(N_("The wheel has no .dist-info folder."))
     if len(folders) > 1:
-        raise DistributionRejected(f"The wheel has {len(folders)} .dist-info folders; a wheel "
-                                   "has exactly one.")
+        raise DistributionRejected(ngettext(
+            "The wheel has {n} .dist-info folder; a wheel has exactly one.",
+            "The wheel has {n} .dist-info folders; a wheel has exactly one.", len(folders)))
     folder = folders[0]
     stem = folder.removesuffix(".dist-info")
     for index, char in enumerate(stem):
@@ -87,8 +91,9 @@ def _dist_info_folder(names: Iterable[str], parsed: ParsedFilename) -> str:
                 return folder
         except InvalidVersion:
             continue
-    raise DistributionRejected(f"The wheel's {folder} folder does not match the name and "
-                               f"version in the file name ({parsed.name} {parsed.version}).")
+    raise DistributionRejected(N_("The wheel's {folder} folder does not match the name and "
+                                  "version in the file name ({name} {version})."),
+                               folder=folder, name=parsed.name, version=parsed.version)
 
 
 def _verify_and_keep(archive: SafeZip, record: dict[str, RecordEntry],
@@ -108,8 +113,8 @@ def _verify_and_keep(archive: SafeZip, record: dict[str, RecordEntry],
             continue
         entry = remaining.pop(name, None)
         if entry is None:
-            raise DistributionRejected(f"The wheel member {name!r} is not listed in its "
-                                       "RECORD.")
+            raise DistributionRejected(N_("The wheel member {name} is not listed in its RECORD."),
+                                       name=repr(name))
         is_manifest = name.rpartition("/")[2] == MANIFEST_FILENAME
         limit = MAX_MANIFEST_BYTES if is_manifest else keep.get(name)
         data = _hash_member(archive, info, entry, limit)
@@ -117,20 +122,22 @@ def _verify_and_keep(archive: SafeZip, record: dict[str, RecordEntry],
             kept[name] = data
             manifest_bytes += len(data) if is_manifest else 0
             if manifest_bytes > MAX_MANIFESTS_BYTES:
-                raise DistributionRejected(f"The wheel's {MANIFEST_FILENAME} files together "
-                                           f"are larger than {MAX_MANIFESTS_BYTES} bytes.")
+                raise DistributionRejected(N_("The wheel's {manifest} files together "
+                                              "are larger than {limit} bytes."),
+                                           manifest=MANIFEST_FILENAME, limit=MAX_MANIFESTS_BYTES)
     if remaining:
         missing = sorted(remaining)[0]
-        raise DistributionRejected(f"The wheel's RECORD lists {missing!r}, which is not in "
-                                   "the wheel.")
+        raise DistributionRejected(N_("The wheel's RECORD lists {missing}, which is not in the "
+                                      "wheel."), missing=repr(missing))
     return kept
 
 
 def _hash_member(archive: SafeZip, info: zipfile.ZipInfo, entry: RecordEntry,
                  keep_limit: int | None) -> bytes | None:
     if keep_limit is not None and info.file_size > keep_limit:
-        raise DistributionRejected(f"The wheel member {info.orig_filename!r} is larger than "
-                                   f"{keep_limit} bytes.")
+        raise DistributionRejected(N_("The wheel member {name} is larger than "
+                                      "{limit} bytes."),
+                                   name=repr(info.orig_filename), limit=keep_limit)
     digest = hashlib.new(entry.algorithm)
     parts: list[bytes] = []
     size = 0
@@ -140,8 +147,8 @@ def _hash_member(archive: SafeZip, info: zipfile.ZipInfo, entry: RecordEntry,
         if keep_limit is not None:
             parts.append(chunk)
     if not entry.matches(digest.digest(), size):
-        raise DistributionRejected(f"The wheel's RECORD hash for {info.orig_filename} does "
-                                   "not match its contents.")
+        raise DistributionRejected(N_("The wheel's RECORD hash for {name} does not "
+                                      "match its contents."), name=info.orig_filename)
     return b"".join(parts) if keep_limit is not None else None
 
 
@@ -149,7 +156,7 @@ def _check_wheel_file(raw: bytes) -> None:
     headers = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(raw)
     declared = headers.get("Wheel-Version")
     if not isinstance(declared, str) or not declared.strip():
-        raise DistributionRejected("The wheel's WHEEL file has no Wheel-Version.")
+        raise DistributionRejected(N_("The wheel's WHEEL file has no Wheel-Version."))
     if declared.strip().split(".")[0] != "1":
-        raise DistributionRejected(f"The wheel's WHEEL file declares Wheel-Version "
-                                   f"{declared.strip()}; only 1.x is supported.")
+        raise DistributionRejected(N_("The wheel's WHEEL file declares Wheel-Version {value}; "
+                                      "only 1.x is supported."), value=declared.strip())

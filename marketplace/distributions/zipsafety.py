@@ -23,6 +23,7 @@ from typing import BinaryIO, Final
 from marketplace.distributions.errors import DistributionRejected
 from marketplace.distributions.limits import CHUNK_BYTES, RATIO_FLOOR_BYTES, Limits
 from marketplace.distributions.members import check_member_path, check_unique
+from marketplace.messages import N_, ngettext
 
 _LOCAL_MAGIC: Final = b"PK\x03\x04"
 _EOCD_MAGIC: Final = b"PK\x05\x06"
@@ -87,25 +88,26 @@ class SafeZip:
                     produced += len(chunk)
                     self._expanded += len(chunk)
                     if produced > info.file_size:
-                        raise DistributionRejected(f"The wheel member {name!r} expands beyond "
-                                                   "its declared size.")
+                        raise DistributionRejected(N_("The wheel member {name} expands beyond "
+                                                      "its declared size."), name=repr(name))
                     if self._expanded > limits.max_uncompressed_bytes:
                         raise DistributionRejected(
-                            f"The wheel expands to more than {limits.max_uncompressed_bytes} "
-                            "bytes.")
+                            N_("The wheel expands to more than {limit} bytes."),
+                            limit=limits.max_uncompressed_bytes)
                     if produced > RATIO_FLOOR_BYTES and produced > (
                             limits.max_compression_ratio * max(info.compress_size, 1)):
                         raise _ratio_error(name, limits)
                     yield chunk
         except _READ_ERRORS as exc:
-            raise DistributionRejected(f"The wheel member {name!r} cannot be read "
-                                       f"({describe(exc)}).") from None
+            raise DistributionRejected(N_("The wheel member {name} cannot be read ({exc})."),
+                                       name=repr(name), exc=describe(exc)) from None
 
     def read(self, info: zipfile.ZipInfo, max_bytes: int) -> bytes:
         """A small member in full (metadata, RECORD, manifest), at most ``max_bytes``."""
         if info.file_size > max_bytes:
-            raise DistributionRejected(f"The wheel member {info.orig_filename!r} is larger "
-                                       f"than {max_bytes} bytes.")
+            raise DistributionRejected(N_("The wheel member {name} is larger than "
+                                          "{limit} bytes."),
+                                       name=repr(info.orig_filename), limit=max_bytes)
         return b"".join(self.chunks(info))
 
 
@@ -117,8 +119,8 @@ def open_wheel_zip(path: Path, limits: Limits) -> Iterator[SafeZip]:
         try:
             archive = zipfile.ZipFile(handle)
         except _READ_ERRORS as exc:
-            raise DistributionRejected(f"The wheel is not a valid zip archive "
-                                       f"({describe(exc)}).") from None
+            raise DistributionRejected(N_("The wheel is not a valid zip archive ({exc})."),
+                                       exc=describe(exc)) from None
         with archive:
             infos = archive.infolist()
             files = _check_members(infos, limits)
@@ -130,30 +132,30 @@ def _check_framing(handle: BinaryIO, size: int, limits: Limits) -> int | None:
     """Check the start and the end record; return where member data must end, if known."""
     head = handle.read(512)
     if not head.startswith(_LOCAL_MAGIC):
-        raise DistributionRejected("The wheel is not a zip archive (it does not start with a "
-                                   "zip file header).")
+        raise DistributionRejected(N_("The wheel is not a zip archive (it does not start with "
+                                      "a zip file header)."))
     if looks_like_tar(head):
-        raise DistributionRejected("The wheel is both a zip and a tar archive (a polyglot "
-                                   "file), which is refused.")
+        raise DistributionRejected(N_("The wheel is both a zip and a tar archive (a polyglot "
+                                      "file), which is refused."))
     tail_size = min(size, _EOCD.size + _MAX_COMMENT)
     handle.seek(size - tail_size)
     tail = handle.read(tail_size)
     found = tail.rfind(_EOCD_MAGIC)
     if found < 0 or len(tail) - found < _EOCD.size:
-        raise DistributionRejected("The wheel is truncated or not a zip archive (it has no "
-                                   "end of central directory record).")
+        raise DistributionRejected(N_("The wheel is truncated or not a zip archive (it has no "
+                                      "end of central directory record)."))
     _, disk, cd_disk, _, entries, cd_size, cd_offset, comment = _EOCD.unpack_from(tail, found)
     if found + _EOCD.size + comment != len(tail):
-        raise DistributionRejected("The wheel has data after the end of its zip archive.")
+        raise DistributionRejected(N_("The wheel has data after the end of its zip archive."))
     if disk or cd_disk:
-        raise DistributionRejected("The wheel is a multi-disk zip archive, which is refused.")
+        raise DistributionRejected(N_("The wheel is a multi-disk zip archive, which is refused."))
     if entries != 0xFFFF and entries > limits.max_members:
         raise _members_error(limits)
     if 0xFFFFFFFF in (cd_size, cd_offset):  # ZIP64: zipfile reads the real values
         return None
     if cd_offset + cd_size != size - tail_size + found:
-        raise DistributionRejected("The wheel's zip central directory is not where its end "
-                                   "record says (data was inserted or prepended).")
+        raise DistributionRejected(N_("The wheel's zip central directory is not where its end "
+                                      "record says (data was inserted or prepended)."))
     return int(cd_offset)
 
 
@@ -169,8 +171,9 @@ def _check_members(infos: list[zipfile.ZipInfo],
             continue
         declared += info.file_size
         if declared > limits.max_uncompressed_bytes:
-            raise DistributionRejected(f"The wheel would expand to more than "
-                                       f"{limits.max_uncompressed_bytes} bytes.")
+            raise DistributionRejected(N_("The wheel would expand to more than "
+                                          "{limit} bytes."),
+                                       limit=limits.max_uncompressed_bytes)
         if info.file_size > RATIO_FLOOR_BYTES and info.file_size > (
                 limits.max_compression_ratio * max(info.compress_size, 1)):
             raise _ratio_error(info.orig_filename, limits)
@@ -183,16 +186,18 @@ def _check_type(info: zipfile.ZipInfo) -> None:
     name = info.orig_filename
     kind = stat.S_IFMT(info.external_attr >> 16)
     if kind == stat.S_IFLNK:
-        raise DistributionRejected(f"The wheel member {name!r} is a symbolic link.")
+        raise DistributionRejected(N_("The wheel member {name} is a symbolic link."),
+                                   name=repr(name))
     if kind in (stat.S_IFCHR, stat.S_IFBLK):
-        raise DistributionRejected(f"The wheel member {name!r} is a device file.")
+        raise DistributionRejected(N_("The wheel member {name} is a device file."), name=repr(name))
     if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
-        raise DistributionRejected(f"The wheel member {name!r} is not a regular file.")
+        raise DistributionRejected(N_("The wheel member {name} is not a regular file."),
+                                   name=repr(name))
     if info.flag_bits & 0x1:
-        raise DistributionRejected(f"The wheel member {name!r} is encrypted.")
+        raise DistributionRejected(N_("The wheel member {name} is encrypted."), name=repr(name))
     if info.compress_type not in _METHODS:
-        raise DistributionRejected(f"The wheel member {name!r} uses a compression method "
-                                   "other than stored or deflate.")
+        raise DistributionRejected(N_("The wheel member {name} uses a compression method other "
+                                      "than stored or deflate."), name=repr(name))
 
 
 def _check_local_headers(handle: BinaryIO, infos: list[zipfile.ZipInfo],
@@ -202,31 +207,35 @@ def _check_local_headers(handle: BinaryIO, infos: list[zipfile.ZipInfo],
     for index, info in enumerate(sorted(infos, key=lambda item: item.header_offset)):
         name = info.orig_filename
         if index == 0 and info.header_offset != 0:
-            raise DistributionRejected("The wheel has data before its first zip member.")
+            raise DistributionRejected(N_("The wheel has data before its first zip member."))
         if info.header_offset < previous_end:
-            raise DistributionRejected(f"The wheel member {name!r} overlaps another member.")
+            raise DistributionRejected(N_("The wheel member {name} overlaps another member."),
+                                       name=repr(name))
         handle.seek(info.header_offset)
         header = handle.read(_LOCAL.size)
         if len(header) < _LOCAL.size or not header.startswith(_LOCAL_MAGIC):
-            raise DistributionRejected(f"The wheel's zip entry for {name!r} does not point at "
-                                       "a local file header.")
+            raise DistributionRejected(N_("The wheel's zip entry for {name} does not point at "
+                                          "a local file header."), name=repr(name))
         name_length, extra_length = _LOCAL.unpack(header)[-2:]
         encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
         local_name = handle.read(name_length).decode(encoding, errors="replace")
         if local_name != name:
-            raise DistributionRejected(f"The wheel's local and central zip headers name "
-                                       f"{name!r} differently.")
+            raise DistributionRejected(N_("The wheel's local and central zip headers name "
+                                          "{name} differently."), name=repr(name))
         previous_end = (info.header_offset + _LOCAL.size + name_length + extra_length
                         + info.compress_size)
     if cd_end is not None and previous_end > cd_end:
-        raise DistributionRejected("The wheel's last zip member overlaps its central "
-                                   "directory.")
+        raise DistributionRejected(N_("The wheel's last zip member overlaps its central "
+                                      "directory."))
 
 
 def _members_error(limits: Limits) -> DistributionRejected:
-    return DistributionRejected(f"The wheel has more than {limits.max_members} members.")
+    return DistributionRejected(ngettext("The wheel has more than {n} member.",
+                                         "The wheel has more than {n} members.",
+                                         limits.max_members))
 
 
 def _ratio_error(name: str, limits: Limits) -> DistributionRejected:
-    return DistributionRejected(f"The wheel member {name!r} is compressed more than "
-                                f"{limits.max_compression_ratio:g} to 1 (a zip bomb?).")
+    return DistributionRejected(N_("The wheel member {name} is compressed more than "
+                                   "{ratio:g} to 1 (a zip bomb?)."),
+                                name=repr(name), ratio=limits.max_compression_ratio)

@@ -20,6 +20,7 @@ from marketplace.deps import DatabaseDep, ReadSession, StoreDep
 from marketplace.errors import MarketplaceError, NotAcceptable, NotFound
 from marketplace.index import render
 from marketplace.index.service import PageCache
+from marketplace.messages import N_
 from marketplace.openapi import problem_responses
 from marketplace.releases import service as releases
 
@@ -31,7 +32,8 @@ _ACCEPTED = f"{render.JSON_V1}, {render.HTML_V1}, {render.HTML_LEGACY}"
 def _media_type(request: Request) -> str:
     media = render.negotiate(request.headers.get("accept"))
     if media is None:
-        raise NotAcceptable(f"Unsupported Accept header; this index serves {_ACCEPTED}.")
+        raise NotAcceptable(N_("Unsupported Accept header; this index serves {accepted}."),
+                            accepted=_ACCEPTED)
     return media
 
 
@@ -103,7 +105,7 @@ async def simple_root(request: Request) -> Response:
                        301: {"description": "Redirect to the normalized name"}})
 async def simple_project(name: str, request: Request) -> Response:
     if not catalog.is_valid_name(name):  # no such project can exist; never redirect to it
-        raise NotFound(f"No skill named {name!r}.")
+        raise NotFound(N_("No skill named {name}."), name=repr(name))
     normalized = catalog.normalize(name)
     if normalized != name:
         query = f"?{request.url.query}" if request.url.query else ""
@@ -130,7 +132,7 @@ def content_type(filename: str) -> str:
 def download(a: str, b: str, sha256: str, filename: str, session: ReadSession,
              db: DatabaseDep, store: StoreDep, request: Request) -> Response:
     if sha256[:2] != a or sha256[2:4] != b:
-        raise NotFound("No such file.")
+        raise NotFound(N_("No such file."))
     immutable = {"Cache-Control": "max-age=31536000, immutable, public"}
     file = releases.find_file(session, sha256, filename.removesuffix(".metadata"))
     skill = session.get(Skill, file.skill_id)

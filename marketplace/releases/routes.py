@@ -21,6 +21,7 @@ from marketplace.deps import (
     WriteSession,
 )
 from marketplace.errors import BadRequest
+from marketplace.messages import N_
 from marketplace.openapi import problem_responses
 from marketplace.releases import service
 from marketplace.releases.models import FilePublic, ReleasePublic, YankRequest
@@ -81,7 +82,7 @@ def compatible(skill: VisibleSkill, session: ReadSession, request: Request,
     try:
         Version(sdk)
     except InvalidVersion:
-        raise BadRequest(f"{sdk!r} is not a valid SDK version.") from None
+        raise BadRequest(N_("{sdk} is not a valid SDK version."), sdk=repr(sdk)) from None
     release = service.compatible(session, skill, sdk, pre=pre)
     match = [r for r in service.public_releases(session, skill) if r.id == release.id]
     return cached_json(request, match[0], settings.index_cache_seconds)

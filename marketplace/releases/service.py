@@ -33,6 +33,7 @@ from marketplace.catalog.models import Skill
 from marketplace.db import Database, utcnow
 from marketplace.errors import Conflict, FileExists, Forbidden, MarketplaceError, NotFound
 from marketplace.index.service import bump_serial
+from marketplace.messages import N_
 from marketplace.partners import service as partners
 from marketplace.releases.models import (
     DeletedFilename,
@@ -87,7 +88,7 @@ def publish(db: Database, store: ArtifactStore, principal: Principal,
                     return outcome
             except IntegrityError:
                 if attempt == 2:
-                    raise Conflict("A concurrent upload changed this skill; retry.") from None
+                    raise Conflict(N_("A concurrent upload changed this skill; retry.")) from None
     except MarketplaceError:
         if not existed:  # refused after all (a concurrent upload won): leave nothing behind
             _discard_unreferenced(db, store, inspected.sha256)
@@ -125,27 +126,31 @@ def _check(session: Session, principal: Principal,
     price = inspected.manifest.price
     if price.kind is not PriceKind.FREE and not partners.may_publish_paid_skills(
             session, principal.partner_id):
-        raise Forbidden(f"{principal.partner_name} may publish free skills only: a "
-                        f"{price.kind.value} price needs the certified partner tier or above.")
+        raise Forbidden(N_("{partner_name} may publish free skills only: a {value} price needs "
+                           "the certified partner tier or above."),
+                        partner_name=principal.partner_name, value=price.kind.value)
     existing = session.exec(select(File).where(File.filename == inspected.filename)).first()
     if existing is not None and existing.deleted_at is not None:
-        raise FileExists(f"File already exists: {inspected.filename!r} was deleted and its "
-                         "name can never be used again; use a new version.")
+        raise FileExists(N_("File already exists: {filename} was deleted and its name can "
+                            "never be used again; use a new version."),
+                         filename=repr(inspected.filename))
     if existing is not None:
         if existing.sha256 == inspected.sha256:
             release = session.get(Release, existing.release_id)
             return PublishOutcome(False, inspected.name,
                                   release.version if release else inspected.version,
                                   existing.filename, existing.sha256)
-        raise FileExists(f"File already exists: {inspected.filename!r} was uploaded before "
-                         "with different contents; use a new version.")
+        raise FileExists(N_("File already exists: {filename} was uploaded before with "
+                            "different contents; use a new version."),
+                         filename=repr(inspected.filename))
     if session.get(DeletedFilename, inspected.filename) is not None:
-        raise FileExists(f"File already exists: {inspected.filename!r} was deleted and its "
-                         "name can never be used again; use a new version.")
+        raise FileExists(N_("File already exists: {filename} was deleted and its name can "
+                            "never be used again; use a new version."),
+                         filename=repr(inspected.filename))
     same_bytes = session.exec(select(File).where(File.sha256 == inspected.sha256)).first()
     if same_bytes is not None:
-        raise FileExists(f"File already exists: the same contents were uploaded as "
-                         f"{same_bytes.filename!r}.")
+        raise FileExists(N_("File already exists: the same contents were uploaded as "
+                            "{filename}."), filename=repr(same_bytes.filename))
     return None
 
 
@@ -205,7 +210,7 @@ def refresh_listing(session: Session, skill: Skill) -> None:
     bump_serial(session)
     catalog.update_listing(skill, version=newest.version if newest else None,
                            summary=newest.summary if newest else skill.summary,
-                           manifest=manifest)
+                           manifest=manifest, session=session)
     session.add(skill)
 
 
@@ -213,11 +218,13 @@ def get_release(session: Session, skill: Skill, version: str) -> Release:
     try:
         canonical = str(Version(version))
     except InvalidVersion:
-        raise NotFound(f"{skill.name} has no release {version!r}.") from None
+        raise NotFound(N_("{name} has no release {version}."),
+                       name=skill.name, version=repr(version)) from None
     release = session.exec(select(Release).where(Release.skill_id == skill.id,
                                                  Release.version == canonical)).first()
     if release is None:
-        raise NotFound(f"{skill.name} has no release {version!r}.")
+        raise NotFound(N_("{name} has no release {version}."),
+                       name=skill.name, version=repr(version))
     return release
 
 
@@ -271,13 +278,14 @@ def compatible(session: Session, skill: Skill, sdk_version: str, *,
             continue
         if SpecifierSet(release.sdk_specifier).contains(sdk_version, prereleases=True):
             return release
-    raise NotFound(f"No release of {skill.name} supports SDK version {sdk_version}.")
+    raise NotFound(N_("No release of {name} supports SDK version {sdk_version}."),
+                   name=skill.name, sdk_version=sdk_version)
 
 
 def find_file(session: Session, sha256: str, filename: str) -> File:
     file = session.exec(select(File).where(File.filename == filename)).first()
     if file is None or file.sha256 != sha256 or file.deleted_at is not None:
-        raise NotFound("No such file.")
+        raise NotFound(N_("No such file."))
     return file
 
 
@@ -288,7 +296,8 @@ def delete_file(session: Session, skill: Skill, filename: str) -> str:
     file = session.exec(select(File).where(File.filename == filename,
                                            File.skill_id == skill.id)).first()
     if file is None or file.deleted_at is not None:
-        raise NotFound(f"{skill.name} has no file {filename!r}.")
+        raise NotFound(N_("{name} has no file {filename}."),
+                       name=skill.name, filename=repr(filename))
     file.deleted_at = utcnow()
     session.add(file)
     if session.get(DeletedFilename, filename) is None:

@@ -16,6 +16,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from marketplace.deps import CurrentPrincipal, DatabaseDep, SettingsDep, SkillName, StoreDep
 from marketplace.errors import BadRequest, UploadRejected
+from marketplace.messages import N_
 from marketplace.openapi import problem_responses
 from marketplace.releases import service as releases
 from marketplace.upload import service
@@ -52,7 +53,7 @@ async def _form(request: Request) -> FormData:
     try:
         return await request.form(max_files=2, max_fields=200)
     except (ValueError, KeyError, AssertionError) as exc:  # malformed multipart framing
-        raise BadRequest(f"Malformed multipart body: {exc}.") from None
+        raise BadRequest(N_("Malformed multipart body: {exc}."), exc=exc) from None
 
 
 def _text(form: FormData, key: str) -> str | None:
@@ -65,10 +66,11 @@ async def _publish(request: Request, principal: CurrentPrincipal, db: DatabaseDe
                    name: str | None, version: str | None) -> UploadResult:
     content = form.get("content")
     if not isinstance(content, UploadFile):
-        raise UploadRejected("Missing the file part 'content'.")
+        raise UploadRejected(N_("Missing the file part 'content'."))
     filetype = _text(form, "filetype")
     if filetype is not None and filetype not in service.FILETYPES:
-        raise UploadRejected(f"Unknown filetype {filetype!r}; expected bdist_wheel or sdist.")
+        raise UploadRejected(N_("Unknown filetype {filetype}; expected bdist_wheel or sdist."),
+                             filetype=repr(filetype))
     sha256 = _text(form, "sha256_digest")
     filename = content.filename or ""
     with service.received_file(content, settings.data_dir / "tmp",
@@ -77,7 +79,8 @@ async def _publish(request: Request, principal: CurrentPrincipal, db: DatabaseDe
                                             sha256=sha256,
                                             name=name, version=version)
         if filetype is not None and inspected.filetype != filetype:
-            raise UploadRejected(f"{filename!r} is not a {filetype} file.")
+            raise UploadRejected(N_("{filename} is not a {filetype} file."),
+                                 filename=repr(filename), filetype=filetype)
         outcome = await run_in_threadpool(releases.publish, db, store, principal,
                                           inspected, path)
     return UploadResult(created=outcome.created, skill=outcome.skill, version=outcome.version,
@@ -102,13 +105,14 @@ async def _legacy(request: Request, principal: CurrentPrincipal, db: DatabaseDep
                   store: StoreDep, settings: SettingsDep, form: FormData) -> UploadResult:
     action = _text(form, ":action")
     if action != "file_upload":
-        raise BadRequest(f"Unsupported :action {action!r}; only 'file_upload' is supported.")
+        raise BadRequest(N_("Unsupported :action {action}; only 'file_upload' is supported."),
+                         action=repr(action))
     if _text(form, "protocol_version") != "1":
-        raise BadRequest("Unknown protocol_version; expected '1'.")
+        raise BadRequest(N_("Unknown protocol_version; expected '1'."))
     if _text(form, "sha256_digest") is None:
-        raise UploadRejected("Missing sha256_digest.")
+        raise UploadRejected(N_("Missing sha256_digest."))
     if _text(form, "filetype") is None:
-        raise UploadRejected("Missing filetype.")
+        raise UploadRejected(N_("Missing filetype."))
     return await _publish(request, principal, db, store, settings, form,
                           name=_text(form, "name"), version=_text(form, "version"))
 

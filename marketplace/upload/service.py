@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Final
 from starlette.datastructures import UploadFile
 
 from marketplace.errors import PayloadTooLarge, UploadRejected
+from marketplace.messages import N_, ngettext
 from marketplace.settings import Settings
 
 if TYPE_CHECKING:
@@ -39,8 +40,9 @@ def received_file(upload: UploadFile, tmp_dir: Path, max_bytes: int) -> Iterator
             while chunk := upload.file.read(_CHUNK):
                 size += len(chunk)
                 if size > max_bytes:
-                    raise PayloadTooLarge(f"The file is larger than the limit of "
-                                          f"{max_bytes} bytes.")
+                    raise PayloadTooLarge(ngettext(
+                        "The file is larger than the limit of {n} byte.",
+                        "The file is larger than the limit of {n} bytes.", max_bytes))
                 out.write(chunk)
         yield path
     finally:
@@ -58,7 +60,7 @@ def inspect(path: Path, filename: str, settings: Settings, *, sha256: str | None
     )
 
     if not filename or "/" in filename or "\\" in filename or filename != filename.strip():
-        raise UploadRejected(f"Invalid file name {filename!r}.")
+        raise UploadRejected(N_("Invalid file name {filename}."), filename=repr(filename))
     try:
         limits = Limits(max_upload_bytes=settings.max_upload_bytes,
                         max_uncompressed_bytes=settings.max_uncompressed_bytes,
@@ -66,6 +68,6 @@ def inspect(path: Path, filename: str, settings: Settings, *, sha256: str | None
         return inspect_distribution(path, filename, limits=limits, declared_sha256=sha256,
                                     declared_name=name, declared_version=version)
     except TooLarge as exc:
-        raise PayloadTooLarge(str(exc)) from None
+        raise PayloadTooLarge(exc.message) from None
     except DistributionRejected as exc:
-        raise UploadRejected(str(exc)) from None
+        raise UploadRejected(exc.message) from None

@@ -1,4 +1,7 @@
-"""Every refusal sentence in the code is in the skill authors' page, placeholders aside."""
+"""Every refusal sentence in the code is in the skill authors' page, placeholders aside.
+
+Sentences are gettext templates (``N_("... {name} ...")`` or ``ngettext(one, many, n)``, whose
+plural form is the one documented); a ``{placeholder}`` counts as a formatted value."""
 
 from __future__ import annotations
 
@@ -23,7 +26,12 @@ def sentences() -> list[str]:
                     and node.func.id in RAISED and node.args):
                 continue
             argument = node.args[0]
-            if isinstance(argument, ast.Constant):
+            if isinstance(argument, ast.Call) and isinstance(argument.func, ast.Name) and (
+                    argument.func.id in ("N_", "ngettext")):
+                template = argument.args[0 if argument.func.id == "N_" else 1]
+                assert isinstance(template, ast.Constant), ast.dump(argument)
+                found.append(re.sub(r"\{[^{}]*\}", "…", template.value))
+            elif isinstance(argument, ast.Constant):
                 found.append(argument.value)
             elif isinstance(argument, ast.JoinedStr):
                 found.append("".join(part.value if isinstance(part, ast.Constant) else "…"
