@@ -49,7 +49,7 @@ def provider_of(request: Request) -> PaymentProvider:
 
 
 @router.get("/v1/skills/{name}/price", summary="A skill's price, shown in the buyer's locale",
-            responses=problem_responses(404, 422))
+            responses=problem_responses(400, 404, 422))
 def get_price(skill: VisibleSkill, session: ReadSession, locale: LocaleQuery = None,
               accept_language: AcceptLanguage = None) -> PricePublic:
     return service.public_price(session, skill,
@@ -57,7 +57,7 @@ def get_price(skill: VisibleSkill, session: ReadSession, locale: LocaleQuery = N
 
 
 @router.put("/v1/skills/{name}/price", summary="Set a skill's price (owners; paid: certified+)",
-            responses=problem_responses(401, 403, 404, 422))
+            responses=problem_responses(400, 401, 403, 404, 422))
 def put_price(name: SkillName, data: PriceSet, session: WriteSession,
               principal: CurrentPrincipal, locale: LocaleQuery = None,
               accept_language: AcceptLanguage = None) -> PricePublic:
@@ -71,7 +71,7 @@ def put_price(name: SkillName, data: PriceSet, session: WriteSession,
 
 @router.post("/v1/skills/{name}/purchases", status_code=201,
              summary="Buy a skill: a payment to its seller; the licence key is shown once",
-             responses=problem_responses(402, 404, 409, 422, 502))
+             responses=problem_responses(400, 402, 404, 409, 422, 502))
 def create_purchase(name: SkillName, data: PurchaseCreate, request: Request, db: DatabaseDep,
                     locale: LocaleQuery = None,
                     accept_language: AcceptLanguage = None) -> PurchasePublic:
