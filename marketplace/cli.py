@@ -185,4 +185,7 @@ def robeing_register_commands(cli: typer.Typer) -> None:
 
     app.add_typer(usage_app, name="usage")
     app.add_typer(purchases_app, name="purchases")
+    from marketplace.portal.cli import portal_app
+
+    app.add_typer(portal_app, name="portal")
     cli.add_typer(app, name="marketplace")
