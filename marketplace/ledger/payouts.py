@@ -53,15 +53,19 @@ class PayoutOutcome:
     reason: str = ""
 
 
-def earned(session: Session, before: datetime) -> dict[tuple[uuid.UUID, str], int]:
+def earned(session: Session, before: datetime, partner_id: uuid.UUID | None = None,
+           ) -> dict[tuple[uuid.UUID, str], int]:
     """Owed per (partner, currency) from sales and refunds before ``before`` (no payouts)."""
-    rows = session.exec(
+    statement = (
         select(JournalLine.partner_id, JournalLine.currency, func.sum(JournalLine.amount))
         .join(JournalEntry, col(JournalEntry.id) == col(JournalLine.entry_id))
         .where(JournalLine.account == Account.PARTNER_PAYABLE.value,
                JournalEntry.kind != EntryKind.PAYOUT.value,
                col(JournalLine.occurred_at) < before)
-        .group_by(col(JournalLine.partner_id), col(JournalLine.currency))).all()
+        .group_by(col(JournalLine.partner_id), col(JournalLine.currency)))
+    if partner_id is not None:
+        statement = statement.where(JournalLine.partner_id == partner_id)
+    rows = session.exec(statement).all()
     return {(partner, currency): -int(total) for partner, currency, total in rows
             if partner is not None}
 
@@ -95,7 +99,7 @@ def _claim(db: Database, partner_id: uuid.UUID, period: str, currency: str,
         existing = _row(session, partner_id, period, currency)
         if existing is not None:
             return None
-        due = earned(session, end).get((partner_id, currency), 0) \
+        due = earned(session, end, partner_id).get((partner_id, currency), 0) \
             - _paid_or_started(session, partner_id, currency)
         if due <= 0:
             return PayoutOutcome(partner_id, currency, "skipped", due,
