@@ -24,6 +24,7 @@ from starlette.responses import HTMLResponse
 from marketplace.deps import DatabaseDep
 from marketplace.portal import sessions
 from marketplace.portal.calls import Refused
+from marketplace.portal.i18n import pick_locale
 from marketplace.portal.render import here, page
 from marketplace.portal.sessions import SignedIn
 
@@ -118,7 +119,7 @@ def install_handlers(app: FastAPI) -> None:
         assert isinstance(exc, Refused)
         user = viewer(request, request.app.state.db)
         return page(request, "error.html", user, status=exc.status, code=exc.status,
-                    detail=exc.detail)
+                    detail=exc.say(pick_locale(request)))
 
     app.add_exception_handler(SignInRequired, to_sign_in)
     app.add_exception_handler(PageForbidden, forbidden)

@@ -1,5 +1,6 @@
-"""What every page module shares: reading forms, running a service call in a write session,
-and turning a refusal into the sentence a form shows again."""
+"""What every page module shares: running a service call in a session, and turning a
+refusal into the sentence a page shows (in the page's language when the marketplace's own
+catalog has it, else the service's English)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlmodel import Session
 
 from marketplace.db import Database
 from marketplace.errors import MarketplaceError, from_program_error
+from marketplace.messages import Message
 from partners.program import ProgramError
 
 T = TypeVar("T")
@@ -18,17 +20,28 @@ T = TypeVar("T")
 class Refused(Exception):
     """A service said no: the status to answer and its one sentence."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, message: Message | None = None) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
+        self.message = message
+
+    def say(self, locale: str) -> str:
+        """The sentence in ``locale`` if the ``marketplace`` catalog has it, else English."""
+        if self.message is not None:
+            from marketplace.i18n import translations
+
+            said = self.message.translate(translations(locale))
+            if said:
+                return said
+        return self.detail
 
 
 def refused(exc: Exception) -> Refused:
     if isinstance(exc, ProgramError):
         exc = from_program_error(exc)
     assert isinstance(exc, MarketplaceError)
-    return Refused(exc.status, exc.detail)
+    return Refused(exc.status, exc.detail, exc.message)
 
 
 def write(db: Database, action: Callable[[Session], T]) -> T:

@@ -88,7 +88,7 @@ def sign_in(request: Request, db: DatabaseDep, csrf_token: Field = "", method: F
                 else texts.gettext("This token is unknown or revoked.")
         else:
             message = texts.gettext("Too many failed sign-ins; try again in {n} minutes.",
-                                    n=15) if exc.status == 429 else exc.detail
+                                    n=15) if exc.status == 429 else exc.say(texts.locale)
         response = _sign_in_page(request, status=exc.status, error=message, email=email,
                                  next_path=next)
         if exc.status == 429:
@@ -141,7 +141,7 @@ def set_password(request: Request, user: SignedInUser, db: DatabaseDep,
         email = write(db, lambda s: sessions.set_password(s, user.principal, password,
                                                           sessions.now(), keep=keep))
     except Refused as exc:
-        return _account(request, user, db, status=exc.status, error=exc.detail)
+        return _account(request, user, db, status=exc.status, error=exc.say(pick_locale(request)))
     return _account(request, user, db, notice=texts.gettext(
         "Password set: sign in with {email} and this password.", email=email))
 
@@ -187,7 +187,7 @@ def create_token(request: Request, user: SignedInUser, db: DatabaseDep,
     try:
         issued = write(db, issue)
     except Refused as exc:
-        return _tokens(request, user, db, status=exc.status, error=exc.detail)
+        return _tokens(request, user, db, status=exc.status, error=exc.say(pick_locale(request)))
     if issued is None:
         return _tokens(request, user, db, status=409, error=texts.gettext(
             "This form was already sent: the token was made once, and its secret was shown "
@@ -203,5 +203,5 @@ def revoke_token(request: Request, token_id: uuid.UUID, user: SignedInUser, db: 
         write(db, lambda s: accounts.revoke_token(s, user.principal.partner_id, token_id,
                                                   user.principal.role))
     except Refused as exc:
-        return _tokens(request, user, db, status=exc.status, error=exc.detail)
+        return _tokens(request, user, db, status=exc.status, error=exc.say(pick_locale(request)))
     return RedirectResponse("/portal/tokens", status_code=303)

@@ -83,7 +83,8 @@ def request_promotion(request: Request, user: SignedInUser, db: DatabaseDep,
     try:
         write(db, lambda s: partners.request_promotion(s, user.principal, data, partners.now()))
     except Refused as exc:
-        return _program_page(request, user, db, status=exc.status, error=exc.detail)
+        return _program_page(request, user, db, status=exc.status,
+                             error=exc.say(pick_locale(request)))
     return RedirectResponse("/portal/program", status_code=303)
 
 
@@ -136,5 +137,6 @@ def decide(request: Request, partner_id: uuid.UUID, request_id: uuid.UUID, user:
         return _queue_page(request, user, db, status=422,
                            error=texts.gettext("Give a reason for the decision."))
     except Refused as exc:
-        return _queue_page(request, user, db, status=exc.status, error=exc.detail)
+        return _queue_page(request, user, db, status=exc.status,
+                           error=exc.say(pick_locale(request)))
     return RedirectResponse("/portal/staff/reviews", status_code=303)

@@ -83,10 +83,9 @@ def yank(request: Request, name: SkillName, version: str, user: SignedInUser, db
 
     try:
         write(db, apply)
-    except Refused as exc:
-        if exc.status in (403, 404) and "release" not in exc.detail:
-            raise
-        return _skill_page(request, user, db, name, status=exc.status, error=exc.detail)
+    except Refused as exc:  # the page says why (or, for a skill not yours, is refused too)
+        return _skill_page(request, user, db, name, status=exc.status,
+                           error=exc.say(pick_locale(request)))
     return RedirectResponse(f"/portal/skills/{catalog.normalize(name)}", status_code=303)
 
 
@@ -124,7 +123,7 @@ async def upload_file(request: Request, user: SignedInUser, db: DatabaseDep, sto
     except (MarketplaceError, ProgramError) as exc:
         problem = refused(exc)
         return _upload_page(request, user, settings, status=problem.status,
-                            error=problem.detail,
+                            error=problem.say(texts.locale),
                             error_title=texts.gettext("The upload was refused:"))
     return _upload_page(request, user, settings, status=201 if outcome.created else 200,
                         result=outcome)
