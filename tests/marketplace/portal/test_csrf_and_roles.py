@@ -121,3 +121,36 @@ def test_staff_have_no_partner_pages(client: TestClient,
     response = client.get("/portal/program")
     assert response.status_code == 403
     assert "Staff accounts are not partners" in response.text
+
+
+def test_paid_skills_wait_for_the_certified_tier(app: object, client: TestClient,
+                                                 make_partner: PartnerFactory,
+                                                 make_staff: Callable[..., PartnerHandle],
+                                                 wheels: Callable[..., Path]) -> None:
+    """The path a new partner walks: a paid skill is refused at registered, and published
+    after staff approve the promotion; the money page says what a sale earns."""
+    partner, staff = make_partner("acme"), make_staff()
+    sign_in(client, partner.token)
+    paid = wheels("paid-skill", price='kind = "one_time"\namount = 4900\ncurrency = "USD"')
+
+    def send() -> object:
+        fields = {"csrf_token": csrf_of(client.get("/portal/upload").text)}
+        return client.post("/portal/upload", data=fields,
+                           files={"content": (paid.name, paid.read_bytes())})
+
+    early = send()
+    assert early.status_code == 403  # type: ignore[attr-defined]
+    assert "certified" in alerts(early.text)[0]  # type: ignore[attr-defined]
+    confirm_certified(client, staff, partner)
+    post_form(client, "/portal/program", "/portal/program/promotion", to_tier="certified",
+              reason="Trained and examined.")
+    with TestClient(app) as desk:  # type: ignore[arg-type]
+        sign_in(desk, staff.token)
+        queue = desk.get("/portal/staff/reviews")
+        action = queue.text.split('action="/portal/staff/reviews/')[1].split('"')[0]
+        desk.post(f"/portal/staff/reviews/{action}", data={
+            "csrf_token": csrf_of(queue.text), "decision": "approve", "reason": "Done."})
+    later = send()
+    assert later.status_code == 201  # type: ignore[attr-defined]
+    assert "Paid" in client.get("/portal/dashboard").text
+    assert "pays you $30.00" in client.get("/portal/money").text
