@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from robeing_sdk.errors import ManifestError
+from robeing_sdk.errors import N_, ManifestError
 from robeing_sdk.models import CurrencyCode, LanguageCode
 
 MANIFEST_FILENAME: Final = "robeing-skill.toml"
@@ -160,19 +160,38 @@ def parse_manifest(data: bytes | str, *, source: str = MANIFEST_FILENAME) -> Ski
     """Parse and validate manifest text; every problem is one ManifestError sentence."""
     raw = data.encode() if isinstance(data, str) else data
     if len(raw) > MAX_MANIFEST_BYTES:
-        raise ManifestError(f"{source} is larger than {MAX_MANIFEST_BYTES} bytes.", path=source)
+        raise ManifestError.localizable(N_("{source} is larger than {limit} bytes."),
+                                        context={"path": source}, source=source,
+                                        limit=MAX_MANIFEST_BYTES)
     try:
         document: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise ManifestError(f"{source} is not UTF-8 text.", path=source) from None
+        raise ManifestError.localizable(N_("{source} is not UTF-8 text."),
+                                        context={"path": source}, source=source) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ManifestError(f"{source} is not valid TOML: {exc}.", path=source) from None
+        raise ManifestError.localizable(N_("{source} is not valid TOML: {error}."),
+                                        context={"path": source}, source=source,
+                                        error=str(exc)) from None
     try:
         return SkillManifest.model_validate(document)
     except ValidationError as exc:
-        raise ManifestError(f"{source}: {describe_validation_error(exc)}.",
-                            skill=document.get("name") if isinstance(document.get("name"), str)
-                            else None, path=source) from None
+        skill = document.get("name") if isinstance(document.get("name"), str) else None
+        raise _validation_error(exc, source, skill) from None
+
+
+def _validation_error(exc: ValidationError, source: str, skill: str | None) -> ManifestError:
+    """The first problem as one sentence; a localizable one when it is ours, not pydantic's
+    (pydantic's phrases are English only, and half a translated sentence helps nobody)."""
+    first = exc.errors()[0]
+    field = repr(".".join(str(part) for part in first["loc"]) or "document")
+    context = {"skill": skill, "path": source}
+    if first["type"] == "missing":
+        return ManifestError.localizable(N_("{source}: field {field} is required."),
+                                         context=context, source=source, field=field)
+    if first["type"] == "extra_forbidden":
+        return ManifestError.localizable(N_("{source}: field {field} is not a known field."),
+                                         context=context, source=source, field=field)
+    return ManifestError(f"{source}: {describe_validation_error(exc)}.", **context)
 
 
 def describe_validation_error(exc: ValidationError) -> str:

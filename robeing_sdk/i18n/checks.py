@@ -65,15 +65,29 @@ def _with_extra_locales(folder: Path, locales: tuple[str, ...]) -> tuple[str, ..
     return (*locales, *extra)
 
 
+def _own_catalogs(package: Path) -> list[Path]:
+    """Folders below ``package`` that ship a ``locales`` folder of their own: another
+    domain (the marketplace's portal inside the marketplace), checked on its own."""
+    return [path.parent for path in package.rglob("locales")
+            if path.is_dir() and path.parent != package]
+
+
 def used_messages(package: Path) -> set[str]:
-    """The English texts the code in ``package`` passes to gettext, _ and ngettext,
-    in Python files and in the Jinja templates under its ``templates`` folders."""
+    """The English texts the code in ``package`` passes to gettext, _, N_ and ngettext,
+    in Python files and in the Jinja templates under its ``templates`` folders (leaving out
+    sub-packages with catalogs of their own)."""
     from jinja2.ext import babel_extract
 
     found: set[str] = set()
     keywords: dict[str, Any] = {"gettext": None, "_": None, "N_": None, "ngettext": (1, 2)}
-    templates = sorted(path for path in package.rglob("*.html") if "templates" in path.parts)
-    sources: list[tuple[Any, list[Path]]] = [("python", sorted(package.rglob("*.py"))),
+    others = _own_catalogs(package)
+
+    def ours(paths: Any) -> list[Path]:
+        return sorted(path for path in paths
+                      if not any(other in path.parents for other in others))
+
+    templates = ours(path for path in package.rglob("*.html") if "templates" in path.parts)
+    sources: list[tuple[Any, list[Path]]] = [("python", ours(package.rglob("*.py"))),
                                               (babel_extract, templates)]
     for method, paths in sources:
         for path in paths:
