@@ -3,6 +3,8 @@
     python bench/marketplace/bench_index.py                      # ours, SQLite and PostgreSQL
     python bench/marketplace/bench_index.py --peers              # + devpi-server, pypiserver
     python bench/marketplace/bench_index.py --quick              # 1,000 skills, 5 s per load
+    python bench/marketplace/bench_index.py --search-only        # only the two search loads,
+                                                                 # merged into results.json
 
 Load comes from wrk (``apt-get install wrk``): 2 threads, 32 connections, 15 s, loopback
 only. PostgreSQL is used when ``ROBEING_TEST_DATABASE_URL`` is set (a fresh schema, dropped
@@ -80,6 +82,7 @@ def wrk(url: str, duration: int, *, headers: dict[str, str] | None = None,
     out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
     os.unlink(lua.name)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1))  # type: ignore[union-attr]
     total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -87,7 +90,7 @@ def wrk(url: str, duration: int, *, headers: dict[str, str] | None = None,
                        out)
     failed = (int(bad.group(1)) if bad else 0) + (
         sum(int(g) for g in errors.groups()) if errors else 0)
-    return {"rps": rps, "p99_ms": p99, "error_rate": failed / max(total, 1)}
+    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "error_rate": failed / max(total, 1)}
 
 
 def _ms(text: str) -> float:
@@ -192,13 +195,20 @@ def upload_and_install(url: str, data_dir: Path, database_url: str | None,
 
 
 def bench_ours(label: str, skills: int, duration: int, work: Path,
-               database_url: str | None, full: bool) -> dict[str, Any]:
+               database_url: str | None, full: bool, search_only: bool = False
+               ) -> dict[str, Any]:
     data_dir = work / f"data-{label}"
     settings = Settings(data_dir=data_dir, database_url=database_url)
     seed(settings, skills, 3)
     project = names(skills)[skills // 2]
     result: dict[str, Any] = {"server": f"robeing ({label})", "skills": skills}
     with marketplace(data_dir, database_url) as (url, pid):
+        if search_only:
+            result["search_one"] = wrk(f"{url}/v1/skills?q=invoice+tax", duration)
+            result["search_varied"] = wrk(url, duration, script=SEARCH_LUA)
+            result["rss_mb"] = rss_mb(pid)
+            print(json.dumps(result), flush=True)
+            return result
         for path in ("/simple/", f"/simple/{project}/"):  # warm the page caches
             httpx.get(url + path, timeout=60)
             httpx.get(url + path, headers={"Accept": JSON}, timeout=60)
@@ -287,6 +297,31 @@ def bench_peers(skills: int, duration: int, work: Path) -> list[dict[str, Any]]:
     return results
 
 
+def search_only(skills: int, duration: int) -> None:
+    """Re-measure search on both databases and replace those cells in ``results.json``."""
+    path = HERE / "results.json"
+    results: list[dict[str, Any]] = json.loads(path.read_text()) if path.exists() else []
+    fresh = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        fresh.append(bench_ours("sqlite", skills, duration, work, None, False, True))
+        with postgres_schema() as pg_url:
+            if pg_url:
+                fresh.append(bench_ours("postgresql", skills, duration, work, pg_url, False,
+                                        True))
+    for new in fresh:
+        old = next((r for r in results if r["server"] == new["server"]
+                    and r["skills"] == new["skills"]), None)
+        if old is None:
+            results.append(new)
+        else:
+            old.update(new)
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    from report import write_report
+
+    write_report(results, ROOT / "docs" / "marketplace")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skills", type=int, default=10_000)
@@ -294,11 +329,16 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--peers", action="store_true")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--search-only", action="store_true",
+                        help="measure only search and merge it into the existing results")
     args = parser.parse_args()
     if args.quick:
         args.skills, args.peer_skills, args.duration = 1_000, 200, 5
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
+    if args.search_only:
+        search_only(args.skills, args.duration)
+        return
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

@@ -2,11 +2,22 @@
 three sort orders and keyset (cursor) pagination with opaque cursors.
 
 Every query word must occur in the skill's search text (a substring match, so Korean,
-Japanese and Chinese words need no segmentation). An index answers it without a scan
-(migration ``7c2e41a9d3f0``): on SQLite the ``skill_fts`` FTS5 trigram table, kept current by
-triggers, for words of three characters or more (shorter words cannot use trigrams and are
-matched with ``LIKE`` among the candidates); on PostgreSQL the same ``LIKE`` is served by a
-``pg_trgm`` GIN index. Ranking is computed on the matches only.
+Japanese and Chinese words need no segmentation). One statement finds the matches through an
+index, ranks them and returns only the requested page:
+
+- SQLite: ``skill_fts`` is an FTS5 trigram table over ``skill`` (external content, keyed by
+  ``skill.rowid``, kept current by triggers; migration ``aa000000namereview``). The
+  statement starts at the index and reaches each match by rowid, so it reads only the index
+  and the matching rows. Words shorter than three characters cannot use trigrams and are
+  matched with ``LIKE`` among the candidates (or over all skills if no word is longer).
+- PostgreSQL: a ``pg_trgm`` GIN index serves the ``LIKE`` conditions; the read transaction
+  steers the planner to it (see :func:`_prefer_trigram_index`).
+
+Relevance is a tier for where the whole phrase occurs (the name itself 100, a name prefix
+60, inside the name 40, the summary 20, elsewhere 10), ties by name: computed on the matches
+only, in the same statement. FTS5's ``bm25()`` and ``pg_trgm``'s ``similarity()`` were
+measured as the score too and cost more than finding the matches (see
+``docs/marketplace/benchmarks.md``).
 
 A cursor is base64url JSON of the sort order and the last row's sort key; one that does not
 decode, or was made for another sort order, is a :class:`~marketplace.errors.BadCursor` (400).
@@ -23,7 +34,18 @@ from typing import Any, Final
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
-from sqlalchemy import ColumnElement, and_, case, column, func, literal, or_, table
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    table,
+)
+from sqlalchemy import text as sql_text
 from sqlmodel import Session, col, select
 
 from marketplace.catalog.models import Skill, SkillRole
@@ -34,7 +56,7 @@ MAX_TERMS: Final = 8
 MAX_PAGE: Final = 100
 TRIGRAM: Final = 3  # shortest word the trigram index can find
 
-_skill_fts = table("skill_fts", column("skill_id"), column("search_text"))
+_skill_fts = table("skill_fts", column("rowid"), column("search_text"))
 
 
 class Sort(StrEnum):
@@ -80,19 +102,37 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _word_filters(session: Session, terms: list[str]) -> list[ColumnElement[bool]]:
-    """Conditions that every term occurs in the search text, index-backed where possible."""
+def _word_filters(session: Session, terms: list[str]) -> tuple[bool, list[ColumnElement[bool]]]:
+    """Conditions that every term occurs in the search text, index-backed where possible;
+    the flag says whether the statement must join the SQLite FTS5 index (see ``_join_fts``)."""
     if session.get_bind().dialect.name != "sqlite":
-        return [_contains(col(Skill.search_text), term) for term in terms]  # pg_trgm GIN
+        if terms and min(map(len, terms)) >= TRIGRAM:
+            _prefer_trigram_index(session)
+        return False, [_contains(col(Skill.search_text), term) for term in terms]  # pg_trgm GIN
     indexed = [term for term in terms if len(term) >= TRIGRAM]
     filters = [_contains(col(Skill.search_text), term) for term in terms
                if len(term) < TRIGRAM]
     if indexed:
         expression = " ".join(_fts_phrase(term) for term in indexed)  # implicit AND
-        matches = select(_skill_fts.c.skill_id).where(
-            _skill_fts.c.search_text.match(expression))
-        filters.insert(0, col(Skill.id).in_(matches))
-    return filters
+        filters.insert(0, _skill_fts.c.search_text.match(expression))
+    return bool(indexed), filters
+
+
+def _prefer_trigram_index(session: Session) -> None:
+    """For this transaction only, steer PostgreSQL to the ``pg_trgm`` GIN index.
+
+    For words found in a large share of the skills its planner costs the bitmap scan above
+    a sequential scan of every search text, which measured about twice as slow (10,000
+    skills, two words each in about a quarter of them). Every word here has a trigram, so
+    the index always applies; ``SET LOCAL`` ends with the read transaction.
+    """
+    session.execute(sql_text("SET LOCAL enable_seqscan = off"))
+
+
+def _join_fts(statement: Any) -> Any:
+    """Skills by the FTS5 matches' rowids: only the index is read, and each match is one
+    rowid look-up (``skill_fts`` is an external-content table over ``skill``)."""
+    return statement.join(_skill_fts, _skill_fts.c.rowid == literal_column("skill.rowid"))
 
 
 def _encode(sort: Sort, key: list[Any]) -> str:
@@ -136,18 +176,23 @@ def search(session: Session, query: Query) -> tuple[list[Skill], str | None]:
         sort = Sort.DOWNLOADS
     if sort is Sort.RELEVANCE:
         phrase = " ".join(terms)
-        score: Any = case(
+        tier: Any = case(
             (col(Skill.name) == phrase.replace(" ", "-"), 100),
             (col(Skill.name).like(f"{_escape_like(phrase)}%", escape="\\"), 60),
             (_contains(col(Skill.name), phrase), 40),
             (_contains(func.lower(col(Skill.summary)), phrase), 20),
             else_=10)
+        score: Any = tier
     elif sort is Sort.NEWEST:
         score = col(Skill.created_at)
     else:
         score = col(Skill.downloads)
-    statement = select(Skill, score.label("score"))
-    for condition in _word_filters(session, terms):
+    labelled = score.label("score")
+    statement = select(Skill, labelled)
+    uses_fts, filters = _word_filters(session, terms)
+    if uses_fts:
+        statement = _join_fts(statement)
+    for condition in filters:
         statement = statement.where(condition)
     if query.category:
         statement = statement.where(_contains(literal(" ") + col(Skill.categories) + " ",
@@ -173,7 +218,7 @@ def search(session: Session, query: Query) -> tuple[list[Skill], str | None]:
         statement = statement.where(or_(score < last_score,
                                         and_(score == last_score,
                                              col(Skill.name) > last_name)))
-    statement = statement.order_by(score.desc(), col(Skill.name))
+    statement = statement.order_by(labelled.desc(), col(Skill.name))
     limit = clamp_limit(query.limit)
     page: list[tuple[Skill, Any]] = []
     offset = 0

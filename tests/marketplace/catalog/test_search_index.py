@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
+from marketplace.catalog.search import Query, search
 from marketplace.db import Database
 
 
@@ -50,7 +51,8 @@ def test_search_matches_substrings(client: TestClient, published: Any, q: str,
 
 
 def test_index_follows_new_releases_and_yanks(client: TestClient, published: Any,
-                                             wheels: Any, upload_file: Any) -> None:
+                                             wheels: Any, upload_file: Any,
+                                             db: Database) -> None:
     assert names(client, "crossword") == []
     upload_file(published, wheels("go-fish", version="2.0.0", description="Now crossword too."))
     assert names(client, "crossword") == ["go-fish"]
@@ -60,23 +62,55 @@ def test_index_follows_new_releases_and_yanks(client: TestClient, published: Any
     assert yanked.status_code == 200, yanked.text
     assert names(client, "crossword") == []
     assert names(client, "plays") == ["go-fish"]
+    if db.is_sqlite:  # the triggers kept the external-content index exact
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO skill_fts (skill_fts, rank) "
+                                    "VALUES ('integrity-check', 1)"))
 
 
 def test_the_index_exists(db: Database, published: Any) -> None:
     with db.engine.connect() as connection:
         if db.is_sqlite:
-            rows = connection.execute(text("SELECT count(*) FROM skill_fts")).scalar()
+            # The external-content index agrees with the skill table, row for row.
+            connection.execute(text("INSERT INTO skill_fts (skill_fts, rank) "
+                                    "VALUES ('integrity-check', 1)"))
             skills = connection.execute(text("SELECT count(*) FROM skill")).scalar()
-            assert rows == skills == 3
-            plan = connection.execute(text(
-                "EXPLAIN QUERY PLAN SELECT skill_id FROM skill_fts "
-                "WHERE search_text MATCH '\"abc\"'")).all()
-            assert "VIRTUAL TABLE INDEX" in " ".join(str(row) for row in plan)
+            assert skills == 3
         else:
             index = connection.execute(text(
                 "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_skill_search_trgm' "
                 "AND schemaname = current_schema()")).scalar()
             assert index is not None and "gin_trgm_ops" in index
+
+
+def test_search_is_driven_by_the_index(db: Database, published: Any) -> None:
+    """The statement search runs starts at the index: SQLite's FTS5 table, reaching skills by
+    rowid; PostgreSQL's trigram GIN index (steered to it for the transaction)."""
+    statements: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        with db.read() as session:
+            found, _ = search(session, Query(text="invoice writes"))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    assert [skill.name for skill in found] == ["invoice-helper"]
+    statement, parameters = statements[-1]
+    with db.engine.begin() as connection:
+        if db.is_sqlite:
+            plan = [row[3] for row in connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters).all()]
+            assert plan[0].startswith("SCAN skill_fts VIRTUAL TABLE INDEX"), plan
+            assert "SEARCH skill USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
+        else:
+            assert statements[-2][0] == "SET LOCAL enable_seqscan = off"
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            plan = [row[0] for row in connection.exec_driver_sql(
+                "EXPLAIN " + statement, parameters).all()]
+            assert any("ix_skill_search_trgm" in step for step in plan), plan
 
 
 @pytest.mark.parametrize("parameter", ["q", "category", "locale", "tier", "sdk"])
