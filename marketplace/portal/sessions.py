@@ -84,26 +84,15 @@ def record_failure(session: Session, client: str, email: str | None, now: dateti
 
 
 # ── sign in ───────────────────────────────────────────────────────────────────────────────
-def _open(session: Session, principal: Principal, now: datetime) -> str:
-    secret = secrets.token_urlsafe(32)
-    session.add(PortalSession(id_hash=_digest(secret), partner_id=principal.partner_id,
-                              token_id=principal.token_id, role=principal.role.value,
-                              scope=principal.scope, csrf_token=secrets.token_urlsafe(32),
-                              created_at=now, expires_at=now + SESSION_LIFETIME))
-    session.flush()
-    return secret
+# Checking a secret only reads (a read session: scrypt's work never holds SQLite's write
+# lock); opening the session is the one write.
+def token_holder(session: Session, token: str) -> Principal:
+    """Who holds this API token; 401 for an unknown or revoked one."""
+    return accounts.authenticate(session, token.strip())
 
 
-def sign_in_with_token(session: Session, token: str, now: datetime) -> str:
-    """A new session for the token's holder; 401 for an unknown or revoked token."""
-    principal = accounts.authenticate(session, token.strip())
-    accounts.touch_token(session, principal)
-    purge_expired(session, now)
-    return _open(session, principal, now)
-
-
-def sign_in_with_password(session: Session, email: str, password: str, now: datetime) -> str:
-    """A new session for the credential's account; 401, one generic sentence, otherwise."""
+def password_holder(session: Session, email: str, password: str) -> Principal:
+    """Whose credential this is; 401, one generic sentence, for anything wrong."""
     credential = session.exec(select(PortalCredential).where(
         PortalCredential.email == normalize_email(email))).first()
     if credential is None:
@@ -111,11 +100,22 @@ def sign_in_with_password(session: Session, email: str, password: str, now: date
     elif passwords.verify_password(password, credential.password_hash):
         partner = accounts.find_partner(session, credential.partner_id)
         if partner is not None:
-            principal = Principal(partner.id, partner.name, None, None,
-                                  TokenRole(credential.role), partner.is_staff)
-            purge_expired(session, now)
-            return _open(session, principal, now)
+            return Principal(partner.id, partner.name, None, None,
+                             TokenRole(credential.role), partner.is_staff)
     raise Unauthorized("Wrong e-mail or password.")
+
+
+def open_session(session: Session, principal: Principal, now: datetime) -> str:
+    """A new session for ``principal``; returns the secret for the cookie (never stored)."""
+    purge_expired(session, now)
+    accounts.touch_token(session, principal)
+    secret = secrets.token_urlsafe(32)
+    session.add(PortalSession(id_hash=_digest(secret), partner_id=principal.partner_id,
+                              token_id=principal.token_id, role=principal.role.value,
+                              scope=principal.scope, csrf_token=secrets.token_urlsafe(32),
+                              created_at=now, expires_at=now + SESSION_LIFETIME))
+    session.flush()
+    return secret
 
 
 def current(session: Session, secret: str | None, now: datetime) -> SignedIn | None:

@@ -77,18 +77,18 @@ def sign_in(request: Request, db: DatabaseDep, csrf_token: Field = "", method: F
     now = sessions.now()
     try:
         read(db, lambda s: sessions.check_rate(s, client, who, now))
-        if method == "password":
-            secret = write(db, lambda s: sessions.sign_in_with_password(s, email, password, now))
-        else:
-            secret = write(db, lambda s: sessions.sign_in_with_token(s, token, now))
+        principal = read(db, lambda s: sessions.password_holder(s, email, password)
+                         if method == "password" else sessions.token_holder(s, token))
+        secret = write(db, lambda s: sessions.open_session(s, principal, now))
     except Refused as exc:
         if exc.status == 401:
             write(db, lambda s: sessions.record_failure(s, client, who, now))
             message = texts.gettext("Wrong e-mail or password.") if method == "password" \
                 else texts.gettext("This token is unknown or revoked.")
         else:
+            minutes = int(sessions.FAILURE_WINDOW.total_seconds() // 60)
             message = texts.gettext("Too many failed sign-ins; try again in {n} minutes.",
-                                    n=15) if exc.status == 429 else exc.say(texts.locale)
+                                    n=minutes) if exc.status == 429 else exc.say(texts.locale)
         response = _sign_in_page(request, status=exc.status, error=message, email=email,
                                  next_path=next)
         if exc.status == 429:
