@@ -8,7 +8,7 @@ same one sentence twine would show.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from marketplace.catalog import search as catalog_search
 from marketplace.catalog import service as catalog
-from marketplace.catalog.models import Skill
+from marketplace.catalog.models import Skill, SkillTexts
 from marketplace.deps import DatabaseDep, SettingsDep, SkillName, StoreDep
 from marketplace.errors import MarketplaceError
 from marketplace.portal.auth import SignedInUser, check_csrf
@@ -28,6 +28,7 @@ from marketplace.releases import service as releases
 from marketplace.releases.models import YankRequest
 from marketplace.upload import service as upload
 from partners.program import ProgramError
+from robeing_sdk.i18n import fallback_chain
 
 router = APIRouter()
 Field = Annotated[str, Form(max_length=4096)]
@@ -35,31 +36,45 @@ Field = Annotated[str, Form(max_length=4096)]
 
 @router.get("/dashboard")
 def dashboard(request: Request, user: SignedInUser, db: DatabaseDep) -> Response:
-    def mine(session: Session) -> list[Skill]:
+    chain = fallback_chain(pick_locale(request))
+
+    def mine(session: Session) -> list[dict[str, Any]]:
         if user.principal.is_staff:
             return []
         skills, _ = catalog_search.search(session, catalog_search.Query(
             partner_ids=(user.principal.partner_id,), sort=catalog_search.Sort.DOWNLOADS,
             limit=catalog_search.MAX_PAGE))
-        return skills
+        texts = catalog.texts_of(session, skills)
+        top = max((skill.downloads for skill in skills), default=0) or 1
+        return [_row(skill, texts[skill.id], chain, round(100 * skill.downloads / top))
+                for skill in skills]
 
-    skills = read(db, mine)
-    top = max((skill.downloads for skill in skills), default=0) or 1
-    rows = [{"skill": skill, "share": round(100 * skill.downloads / top)} for skill in skills]
+    rows = read(db, mine)
     return page(request, "dashboard.html", user, skills=rows,
-                total_downloads=sum(skill.downloads for skill in skills))
+                total_downloads=sum(row["skill"].downloads for row in rows))
+
+
+def _row(skill: Skill, texts: SkillTexts, chain: tuple[str, ...], share: int = 0
+         ) -> dict[str, Any]:
+    """A skill with its name and description in the page's language (or English)."""
+    language, name, description = texts.pick(chain, skill.display_name or skill.name)
+    return {"skill": skill, "name": name, "description": description or skill.summary,
+            "text_lang": language, "share": share}
 
 
 def _skill_page(request: Request, user: SignedInUser, db: DatabaseDep, name: str, *,
                 status: int = 200, error: str | None = None) -> Response:
-    def load(session: Session) -> tuple[object, object]:
+    chain = fallback_chain(pick_locale(request))
+
+    def load(session: Session) -> tuple[dict[str, Any], object]:
         skill = catalog.get_skill(session, name)
         catalog.require_publisher(session, skill, user.principal)
-        return skill, releases.public_releases(session, skill)
+        row = _row(skill, catalog.texts_of(session, [skill])[skill.id], chain)
+        return row, releases.public_releases(session, skill)
 
-    skill, found = read(db, load)
-    return page(request, "skill.html", user, status=status, error=error, skill=skill,
-                releases=found)
+    row, found = read(db, load)
+    return page(request, "skill.html", user, status=status, error=error, skill=row["skill"],
+                row=row, releases=found)
 
 
 @router.get("/skills/{name}")

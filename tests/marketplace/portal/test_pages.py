@@ -65,6 +65,10 @@ def test_upload_lists_the_skill_and_refusals_are_one_sentence(
     assert "already published" in again.text  # type: ignore[attr-defined]
     dashboard = client.get("/portal/dashboard").text
     assert "/portal/skills/hello-skill" in dashboard and "1 skill" in dashboard
+    korean = client.get("/portal/dashboard?lang=ko").text  # the manifest's own Korean texts
+    assert '<a href="/portal/skills/hello-skill" lang="ko">Hello-Skill 스킬</a>' in korean
+    assert "테스트 스킬입니다." in client.get("/portal/skills/hello-skill?lang=ko").text
+    assert "Greets people politely." in client.get("/portal/skills/hello-skill").text
     junk = tmp_path / "junk-1.0-py3-none-any.whl"
     junk.write_bytes(b"not a zip")
     refused = _upload(client, junk)
