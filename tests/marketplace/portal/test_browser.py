@@ -86,10 +86,10 @@ def _shoot(page: object, name: str, lang: str) -> None:
 TEXTS = {
     "en": {"published": "Published hello-skill 1.0.0", "pending": "is waiting for a staff "
            "decision", "certified": "Certified", "registered": "Registered",
-           "sales": "1 sale: $49.00"},
+           "sales": "1 sale: $49.00", "downloads": "3 downloads"},
     "ko": {"published": "hello-skill 1.0.0을(를) 게시했습니다", "pending": "스태프의 결정을 "
            "기다리고 있습니다", "certified": "인증", "registered": "등록",
-           "sales": "판매 1건: US$49.00"},
+           "sales": "판매 1건: US$49.00", "downloads": "다운로드 3회"},
 }
 
 
@@ -118,8 +118,11 @@ def test_partner_walkthrough(lang: str, live_url: str, browser: object,
     page.set_input_files("input[name=content]", str(wheels("hello-skill")))
     page.click("#upload-form button[type=submit]")
     expect(page.locator("p.notice")).to_contain_text(texts["published"])
+    for file in httpx.get(f"{live_url}/v1/skills/hello-skill/files").json() * 3:
+        assert httpx.get(f"{live_url}{file['url']}").status_code == 200  # as pip would
     page.goto(f"{live_url}/portal/dashboard")
     expect(page.locator("a[href='/portal/skills/hello-skill']")).to_be_visible()
+    expect(page.locator("p.summary")).to_contain_text(texts["downloads"])
     _shoot(page, "dashboard", lang)
 
     page.goto(f"{live_url}/portal/tokens")
