@@ -11,8 +11,10 @@ import re
 import uuid
 from collections import defaultdict
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from marketplace.errors import Unprocessable
@@ -60,30 +62,40 @@ def balance(session: Session, partner_id: uuid.UUID, at: datetime) -> Balance:
         for c in currencies])
 
 
+def _in(column: Any, start: datetime, end: datetime) -> Any:
+    return (col(column) >= start) & (col(column) < end)
+
+
 def statement(session: Session, partner_id: uuid.UUID, month: str) -> Statement:
+    """The partner's month per currency, summed in the database."""
     start, end = month_bounds(month)
     opening, closing = owed(session, partner_id, start), owed(session, partner_id, end)
     flows: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for sale in session.exec(select(SaleEntry).where(
-            SaleEntry.partner_id == partner_id, col(SaleEntry.occurred_at) >= start,
-            col(SaleEntry.occurred_at) < end)).all():
-        row = flows[sale.currency]
-        row["sales"] += 1
-        row["gross_sales"] += sale.gross
-        row["partner_share"] += sale.partner_share
-        row["paid_with_charges"] += sale.gross - sale.application_fee
-    for refund in session.exec(select(RefundEntry).where(
-            RefundEntry.partner_id == partner_id, col(RefundEntry.occurred_at) >= start,
-            col(RefundEntry.occurred_at) < end)).all():
-        row = flows[refund.currency]
-        row["refunds"] += 1
-        row["refunded"] += refund.amount
-        row["refunded_share"] += refund.partner_part
-        row["paid_with_charges"] -= refund.reversed_from_partner
-    for payout in session.exec(select(Payout).where(
-            Payout.partner_id == partner_id, Payout.status == "paid",
-            col(Payout.paid_at) >= start, col(Payout.paid_at) < end)).all():
-        flows[payout.currency]["payouts"] += payout.amount
+    for currency, count, gross, share, moved in session.connection().execute(
+            sa_select(col(SaleEntry.currency), func.count(), func.sum(col(SaleEntry.gross)),
+                      func.sum(col(SaleEntry.partner_share)),
+                      func.sum(col(SaleEntry.gross) - col(SaleEntry.application_fee)))
+            .where(col(SaleEntry.partner_id) == partner_id,
+                   _in(SaleEntry.occurred_at, start, end))
+            .group_by(col(SaleEntry.currency))).all():
+        flows[currency].update(sales=int(count), gross_sales=int(gross),
+                               partner_share=int(share), paid_with_charges=int(moved))
+    for currency, count, amount, share, back in session.connection().execute(
+            sa_select(col(RefundEntry.currency), func.count(), func.sum(col(RefundEntry.amount)),
+                      func.sum(col(RefundEntry.partner_part)),
+                      func.sum(col(RefundEntry.reversed_from_partner)))
+            .where(col(RefundEntry.partner_id) == partner_id,
+                   _in(RefundEntry.occurred_at, start, end))
+            .group_by(col(RefundEntry.currency))).all():
+        row = flows[currency]
+        row.update(refunds=int(count), refunded=int(amount), refunded_share=int(share))
+        row["paid_with_charges"] -= int(back)
+    for currency, paid in session.exec(
+            select(Payout.currency, func.sum(Payout.amount))
+            .where(Payout.partner_id == partner_id, Payout.status == "paid",
+                   _in(Payout.paid_at, start, end))
+            .group_by(col(Payout.currency))).all():
+        flows[currency]["payouts"] = int(paid)
     currencies = sorted(set(opening) | set(closing) | set(flows))
     return Statement(partner_id=partner_id, month=month, period_start=start, period_end=end,
                      currencies=[CurrencyStatement(
@@ -93,9 +105,6 @@ def statement(session: Session, partner_id: uuid.UUID, month: str) -> Statement:
                                  "sales", "gross_sales", "partner_share", "refunds",
                                  "refunded", "refunded_share", "paid_with_charges",
                                  "payouts")}) for c in currencies])
-
-
-
 
 
 def net_sales(session: Session, partner_id: uuid.UUID, currency: str, since: datetime,
