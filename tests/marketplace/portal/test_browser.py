@@ -118,12 +118,16 @@ def test_partner_walkthrough(lang: str, live_url: str, browser: object,
     page.set_input_files("input[name=content]", str(wheels("hello-skill")))
     page.click("#upload-form button[type=submit]")
     expect(page.locator("p.notice")).to_contain_text(texts["published"])
+    _shoot(page, "upload", lang)
     for file in httpx.get(f"{live_url}/v1/skills/hello-skill/files").json() * 3:
         assert httpx.get(f"{live_url}{file['url']}").status_code == 200  # as pip would
     page.goto(f"{live_url}/portal/dashboard")
     expect(page.locator("a[href='/portal/skills/hello-skill']")).to_be_visible()
     expect(page.locator("p.summary")).to_contain_text(texts["downloads"])
     _shoot(page, "dashboard", lang)
+    page.click("a[href='/portal/skills/hello-skill']")
+    expect(page.locator("table")).to_contain_text("hello_skill-1.0.0-py3-none-any.whl")
+    _shoot(page, "skill", lang)
 
     page.goto(f"{live_url}/portal/tokens")
     page.fill("input[name=description]", "laptop")
