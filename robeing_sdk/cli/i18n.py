@@ -31,6 +31,22 @@ def _one_folder(project: Path) -> Path:
     return folders[0]
 
 
+def _target(project: Path) -> tuple[Path, str, list[str]]:
+    """(folder, gettext domain, extra pybabel extract options) for a skill project, or for
+    an application package with its own ``locales/<domain>.pot`` (such as ``marketplace``),
+    whose sub-packages with catalogs of their own (its portal) are left out."""
+    from robeing_sdk.i18n.checks import packages_with_own_catalogs
+
+    if skill_folders(project) or not (project / "locales").is_dir():
+        return _one_folder(project), "messages", []
+    domains = {path.stem for path in (project / "locales").glob("*.pot")}
+    if len(domains) != 1:
+        fail(f"Expected one .pot file in {project / 'locales'}, found {len(domains)}.")
+    others = sorted({path.name for path in packages_with_own_catalogs(project)})
+    skip = " ".join([".*", "_*", *others])
+    return project, domains.pop(), ["--ignore-dirs", skip]
+
+
 def _babel(*argv: str) -> None:
     from babel.messages.frontend import CommandLineInterface
 
@@ -39,11 +55,12 @@ def _babel(*argv: str) -> None:
 
 @app.command("extract")
 def extract(project: ProjectArg = Path(".")) -> None:
-    """Collect the English texts of the skill's code into locales/messages.pot."""
-    folder = _one_folder(project)
-    pot = folder / "locales" / "messages.pot"
+    """Collect the English texts of the skill's code into locales/messages.pot (an
+    application package: into its own locales/<domain>.pot)."""
+    folder, domain, options = _target(project)
+    pot = folder / "locales" / f"{domain}.pot"
     pot.parent.mkdir(exist_ok=True)
-    _babel("extract", *KEYWORDS, "--no-location", "-o", str(pot), str(folder))
+    _babel("extract", *KEYWORDS, *options, "--no-location", "-o", str(pot), str(folder))
     console.print(f"Wrote {pot}.")
 
 
@@ -51,22 +68,23 @@ def extract(project: ProjectArg = Path(".")) -> None:
 def update(project: ProjectArg = Path("."),
            locale: Annotated[list[str] | None, typer.Option("--locale", "-l")] = None) -> None:
     """Create or update every locale's messages.po from messages.pot."""
-    folder = _one_folder(project)
-    pot = folder / "locales" / "messages.pot"
+    folder, domain, _ = _target(project)
+    pot = folder / "locales" / f"{domain}.pot"
     if not pot.is_file():
         fail(f"{pot} does not exist; run `robeing i18n extract` first.")
     for language in locale or [code for code in SUPPORTED_LOCALES if code != "en"]:
-        po = folder / "locales" / language / "LC_MESSAGES" / "messages.po"
+        po = folder / "locales" / language / "LC_MESSAGES" / f"{domain}.po"
         command = "update" if po.is_file() else "init"
-        _babel(command, "-i", str(pot), "-d", str(folder / "locales"), "-l", language)
+        _babel(command, "-i", str(pot), "-d", str(folder / "locales"), "-D", domain,
+               "-l", language)
         console.print(f"{command}: {po}")
 
 
 @app.command("compile")
 def compile_catalogs(project: ProjectArg = Path(".")) -> None:
     """Compile messages.po to messages.mo (optional: the runtime reads .po files too)."""
-    folder = _one_folder(project)
-    _babel("compile", "-d", str(folder / "locales"), "--statistics")
+    folder, domain, _ = _target(project)
+    _babel("compile", "-d", str(folder / "locales"), "-D", domain, "--statistics")
 
 
 @app.command("check")

@@ -65,7 +65,7 @@ def _with_extra_locales(folder: Path, locales: tuple[str, ...]) -> tuple[str, ..
     return (*locales, *extra)
 
 
-def _own_catalogs(package: Path) -> list[Path]:
+def packages_with_own_catalogs(package: Path) -> list[Path]:
     """Folders below ``package`` that ship a ``locales`` folder of their own: another
     domain (the marketplace's portal inside the marketplace), checked on its own."""
     return [path.parent for path in package.rglob("locales")
@@ -80,7 +80,7 @@ def used_messages(package: Path) -> set[str]:
 
     found: set[str] = set()
     keywords: dict[str, Any] = {"gettext": None, "_": None, "N_": None, "ngettext": (1, 2)}
-    others = _own_catalogs(package)
+    others = packages_with_own_catalogs(package)
 
     def ours(paths: Any) -> list[Path]:
         return sorted(path for path in paths
