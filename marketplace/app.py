@@ -64,6 +64,9 @@ def create_app(settings: Settings | None = None, *, store: ArtifactStore | None 
     from marketplace.ledger.routes import router as ledger_router
 
     app.include_router(ledger_router)
+    from marketplace.review.routes import router as review_router
+
+    app.include_router(review_router)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and database check")
     def healthz() -> dict[str, str]:

@@ -22,7 +22,8 @@ import marketplace.commerce.models
 import marketplace.index.models
 import marketplace.ledger.models
 import marketplace.portal.models
-import marketplace.releases.models  # noqa: F401  (tables register on SQLModel.metadata)
+import marketplace.releases.models
+import marketplace.review.models  # noqa: F401  (tables register on SQLModel.metadata)
 from marketplace.db import Database
 from marketplace.errors import SchemaOutdated
 

@@ -50,6 +50,7 @@ from sqlmodel import Session, col, select
 
 from marketplace.catalog.models import Skill, SkillRole
 from marketplace.errors import BadCursor, BadRequest
+from marketplace.review import service as review
 
 MAX_QUERY_CHARS: Final = 200
 MAX_TERMS: Final = 8
@@ -194,6 +195,7 @@ def search(session: Session, query: Query) -> tuple[list[Skill], str | None]:
         statement = _join_fts(statement)
     for condition in filters:
         statement = statement.where(condition)
+    statement = statement.where(col(Skill.id).not_in(review.hidden_skill_ids()))
     if query.category:
         statement = statement.where(_contains(literal(" ") + col(Skill.categories) + " ",
                                               f" {query.category} "))

@@ -24,6 +24,7 @@ from marketplace.catalog.models import (
 from marketplace.db import utcnow
 from marketplace.errors import BadRequest, Forbidden, NotFound
 from marketplace.messages import N_
+from marketplace.review import service as review
 from robeing_sdk.manifest import SkillManifest
 
 _CONFUSABLE = str.maketrans({"l": "1", "i": "1", "o": "0"})
@@ -48,8 +49,9 @@ def find_skill(session: Session, name: str) -> Skill | None:
 
 
 def get_skill(session: Session, name: str) -> Skill:
+    """A skill the public may see: 404 for unknown names and for names held for review."""
     skill = find_skill(session, name) if is_valid_name(name) else None
-    if skill is None:
+    if skill is None or review.is_hidden(session, skill.id):
         raise NotFound(N_("No skill named {name}."), name=repr(name))
     return skill
 
@@ -84,18 +86,24 @@ def check_can_register(name: str, principal: Principal) -> None:
 
 
 def register_skill(session: Session, name: str, principal: Principal) -> Skill:
-    """Create a skill owned by the caller's partner; a look-alike name is flagged."""
+    """Create a skill owned by the caller's partner. A name confusable with a skill of
+    another owner is flagged and held for staff review (:mod:`marketplace.review`)."""
     if not is_valid_name(name):
         raise BadRequest(N_("{name} is not a valid skill name."), name=repr(name))
     check_can_register(name, principal)
     key = confusable_key(name)
-    lookalike = session.exec(select(Skill).where(Skill.confusable_key == key)).first()
+    lookalikes = session.exec(select(Skill).where(Skill.confusable_key == key)
+                              .order_by(col(Skill.name))).all()
     skill = Skill(name=normalize(name), display_name=name, confusable_key=key,
-                  flagged_confusable=lookalike is not None, search_text=normalize(name))
+                  flagged_confusable=bool(lookalikes), search_text=normalize(name))
     session.add(skill)
     session.flush()
     session.add(SkillRole(skill_id=skill.id, partner_id=principal.partner_id,
                           role=Role.OWNER.value))
+    others = [other for other in lookalikes
+              if role_of(session, other, principal.partner_id) is None]
+    if others:
+        review.hold(session, skill.id, skill.name, others[0].name, principal.partner_id)
     session.flush()
     return skill
 
@@ -181,4 +189,7 @@ def count_download(session: Session, skill_id: uuid.UUID) -> None:
 
 
 def list_names(session: Session) -> list[str]:
-    return list(session.exec(select(Skill.name).order_by(Skill.name)).all())
+    """Every listed skill's name (held names are left out)."""
+    return list(session.exec(select(Skill.name)
+                             .where(col(Skill.id).not_in(review.hidden_skill_ids()))
+                             .order_by(Skill.name)).all())

@@ -1,4 +1,5 @@
-"""Releases (one version of a skill) and their files; deleted file names are remembered."""
+"""Releases (one version of a skill) and their files; a deleted file keeps its row
+(``deleted_at``), so its name is never used again."""
 
 from __future__ import annotations
 
@@ -81,12 +82,3 @@ class FilePublic(FileBase):
     yanked_reason: str | None
     uploaded_at: datetime
     downloads: int
-
-
-class DeletedFilename(SQLModel, table=True):
-    """A file name once used; it can never be used again, even after deletion."""
-
-    __tablename__ = "deleted_filename"
-
-    filename: str = Field(max_length=255, primary_key=True)
-    deleted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

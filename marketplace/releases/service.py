@@ -36,13 +36,13 @@ from marketplace.index.service import bump_serial
 from marketplace.messages import N_
 from marketplace.partners import service as partners
 from marketplace.releases.models import (
-    DeletedFilename,
     File,
     FilePublic,
     Release,
     ReleasePublic,
     YankRequest,
 )
+from marketplace.review import service as review
 from marketplace.storage import ArtifactStore
 from robeing_sdk.manifest import PriceKind, SkillManifest
 
@@ -123,6 +123,7 @@ def _check(session: Session, principal: Principal,
         catalog.check_can_register(inspected.name, principal)
     else:
         catalog.require_publisher(session, skill, principal)
+        review.check_publish(session, skill.id, skill.name)
     price = inspected.manifest.price
     if price.kind is not PriceKind.FREE and not partners.may_publish_paid_skills(
             session, principal.partner_id):
@@ -142,10 +143,6 @@ def _check(session: Session, principal: Principal,
                                   existing.filename, existing.sha256)
         raise FileExists(N_("File already exists: {filename} was uploaded before with "
                             "different contents; use a new version."),
-                         filename=repr(inspected.filename))
-    if session.get(DeletedFilename, inspected.filename) is not None:
-        raise FileExists(N_("File already exists: {filename} was deleted and its name can "
-                            "never be used again; use a new version."),
                          filename=repr(inspected.filename))
     same_bytes = session.exec(select(File).where(File.sha256 == inspected.sha256)).first()
     if same_bytes is not None:
@@ -300,8 +297,6 @@ def delete_file(session: Session, skill: Skill, filename: str) -> str:
                        name=skill.name, filename=repr(filename))
     file.deleted_at = utcnow()
     session.add(file)
-    if session.get(DeletedFilename, filename) is None:
-        session.add(DeletedFilename(filename=filename))
     session.flush()
     refresh_listing(session, skill)
     return file.sha256

@@ -12,9 +12,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from marketplace.accounts import service as accounts
+from marketplace.catalog import service as catalog
 from marketplace.db import Database
 from marketplace.releases import service as releases
-from marketplace.releases.models import DeletedFilename, File, Release
+from marketplace.releases.models import File, Release
 
 
 def count_files(db: Database) -> int:
@@ -68,13 +69,15 @@ def test_deleted_file_name_can_never_be_reused(client: TestClient, make_partner:
                                                db: Database) -> None:
     partner = make_partner()
     wheel = wheels()
-    with db.write() as session:
-        session.add(DeletedFilename(filename=wheel.name))
+    assert upload_file(partner, wheel).status_code == 200
+    with db.write() as session:  # deleted: the row stays, marked (file.deleted_at)
+        skill = catalog.get_skill(session, "hello-skill")
+        releases.delete_file(session, skill, wheel.name)
         session.commit()
     response = upload_file(partner, wheel)
     assert response.status_code == 400
     assert response.json()["detail"].startswith("File already exists")
-    assert count_files(db) == 0
+    assert count_files(db) == 1
 
 
 def test_second_file_may_join_a_release(client: TestClient, make_partner: Any,
