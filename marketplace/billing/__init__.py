@@ -32,6 +32,8 @@ from marketplace.billing.models import (
     ProviderEvent,
     Refund,
     RefundRequest,
+    Subscription,
+    SubscriptionRequest,
     Transfer,
 )
 from marketplace.billing.offline_provider import OfflineProvider
@@ -62,6 +64,8 @@ __all__ = [
     "Refund",
     "RefundRequest",
     "StripeProvider",
+    "Subscription",
+    "SubscriptionRequest",
     "Transfer",
     "WebhookDelivery",
     "WebhookVerificationError",

@@ -28,6 +28,8 @@ from marketplace.billing.models import (
     ProviderEvent,
     Refund,
     RefundRequest,
+    Subscription,
+    SubscriptionRequest,
     Transfer,
 )
 
@@ -65,6 +67,18 @@ class PaymentProvider(Protocol):
 
     def create_refund(self, request: RefundRequest) -> Refund:
         """Refund a succeeded payment in full or in part."""
+        ...
+
+    def create_subscription(self, request: SubscriptionRequest) -> Subscription:
+        """A monthly subscription (customer, product and subscription, each created once).
+
+        Its invoices are announced by ``invoice.paid`` / ``invoice.payment_failed`` and its
+        state by ``customer.subscription.*`` webhooks.
+        """
+        ...
+
+    def cancel_subscription(self, subscription_id: str) -> Subscription:
+        """Cancel now (``customer.subscription.deleted`` follows); cancelling twice is fine."""
         ...
 
     def create_payout(self, request: PayoutRequest) -> Transfer:

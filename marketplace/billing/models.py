@@ -113,6 +113,26 @@ class RefundRequest(_Request):
     idempotency_key: IdempotencyKey
 
 
+class SubscriptionRequest(_Request):
+    """A monthly subscription for a buyer, split like a destination charge.
+
+    The provider makes the customer and the product too (keys derived from
+    ``idempotency_key``); ``application_fee_percent`` is the platform's part of each invoice.
+    """
+
+    customer_email: Annotated[str, StringConstraints(max_length=254)]
+    product_name: Annotated[str, StringConstraints(min_length=1, max_length=250)]
+    amount: Amount
+    currency: Currency
+    destination_account: ProviderId
+    application_fee_percent: Annotated[str, StringConstraints(
+        pattern=r"^(100|\d{1,2})(\.\d{1,2})?$")]
+    payment_method: ProviderId
+    metadata: Metadata = {}
+    idempotency_key: Annotated[str, StringConstraints(min_length=1, max_length=200,
+                                                      pattern=r"^[\x21-\x7e]+$")]
+
+
 class PayoutRequest(_Request):
     """Transfer a partner's balance for one period to its connected account.
 
@@ -173,6 +193,15 @@ class Payment(_Result):
     latest_charge: str | None
     livemode: bool
     created: datetime
+
+
+class Subscription(_Result):
+    id: str
+    status: str
+    customer: str | None
+    current_period_end: datetime
+    latest_invoice: str | None
+    metadata: dict[str, str]
 
 
 class Refund(_Result):
@@ -265,5 +294,7 @@ __all__ = [
     "Refund",
     "RefundReason",
     "RefundRequest",
+    "Subscription",
+    "SubscriptionRequest",
     "Transfer",
 ]

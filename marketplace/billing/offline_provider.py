@@ -36,6 +36,8 @@ from marketplace.billing.models import (
     ProviderEvent,
     Refund,
     RefundRequest,
+    Subscription,
+    SubscriptionRequest,
     Transfer,
 )
 from marketplace.billing.simulator import StripeSimulator
@@ -102,6 +104,20 @@ class OfflineProvider:
         return shapes.refund_from(self._call("POST", "/v1/refunds",
                                              shapes.refund_params(request),
                                              request.idempotency_key))
+
+    def create_subscription(self, request: SubscriptionRequest) -> Subscription:
+        key = request.idempotency_key
+        customer = self._call("POST", "/v1/customers", shapes.customer_params(request),
+                              f"{key}-customer")
+        product = self._call("POST", "/v1/products", shapes.product_params(request),
+                             f"{key}-product")
+        return shapes.subscription_from(self._call(
+            "POST", "/v1/subscriptions",
+            shapes.subscription_params(request, str(customer["id"]), str(product["id"])), key))
+
+    def cancel_subscription(self, subscription_id: str) -> Subscription:
+        return shapes.subscription_from(self._call(
+            "DELETE", f"/v1/subscriptions/{subscription_id}", {}))
 
     def create_payout(self, request: PayoutRequest) -> Transfer:
         return shapes.transfer_from(self._call("POST", "/v1/transfers",

@@ -18,6 +18,11 @@ Modelled (Stripe Connect destination charges, test mode only):
   refund returns the whole fee).
 - ``POST /v1/transfers``: from the platform's balance, refused if it is insufficient.
 - ``GET /v1/balance_transactions``: newest first, ``limit``/``starting_after``/``created``.
+- ``POST /v1/customers``, ``POST /v1/products``, ``POST /v1/subscriptions`` (monthly, one
+  ``items[0][price_data]`` item, paid at once with ``default_payment_method``, Connect's
+  ``transfer_data[destination]`` and ``application_fee_percent``), ``DELETE
+  /v1/subscriptions/{id}`` (cancel now); ``renew_subscription`` bills the next period
+  (a declining card makes it ``past_due``).
 
 Idempotency follows Stripe: a POST's key remembers the first request's parameters and
 response (successes and declines; validation errors are not remembered); the same key and
@@ -54,6 +59,17 @@ DECLINING_METHODS: Final = {
     "pm_card_chargeDeclined": "generic_decline",
     "pm_card_chargeDeclinedInsufficientFunds": "insufficient_funds",
 }
+
+
+def _month_later(timestamp: int) -> int:
+    """The same day and time a month later (clamped to the month's end), as Stripe bills."""
+    import calendar
+    from datetime import UTC, datetime
+
+    moment = datetime.fromtimestamp(timestamp, UTC)
+    year, month = (moment.year + 1, 1) if moment.month == 12 else (moment.year, moment.month + 1)
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return int(moment.replace(year=year, month=month, day=day).timestamp())
 
 
 class StripeAPIError(Exception):
@@ -258,6 +274,17 @@ class StripeSimulator:
             return self._create_transfer(params)
         if method == "GET" and path == "/v1/balance_transactions":
             return self._list_balance_transactions(params)
+        if method == "POST" and path == "/v1/customers":
+            return self._create_customer(params)
+        if method == "POST" and path == "/v1/products":
+            return self._create_product(params)
+        if method == "POST" and path == "/v1/subscriptions":
+            return self._create_subscription(params)
+        match = re.fullmatch(r"/v1/subscriptions/([A-Za-z0-9_]+)", path)
+        if method == "DELETE" and match:
+            _check_known(params, frozenset({"expand", "invoice_now", "prorate"}))
+            return self._cancel_subscription(self._get("subscription", match.group(1), None,
+                                                       404))
         raise StripeAPIError(404, f"Unrecognized request URL ({method}: {path}).")
 
     # -- helpers ------------------------------------------------------------------------
@@ -581,6 +608,139 @@ class StripeSimulator:
         })
         self._event("transfer.created", transfer)
         return transfer
+
+    # -- customers, products, subscriptions ---------------------------------------------
+
+    def _create_customer(self, params: Params) -> StripeObject:
+        _check_known(params, frozenset({"email", "name", "metadata", "expand"}))
+        customer = self._store({"id": self._id("cus"), "object": "customer",
+                                "email": _str(params, "email"), "name": _str(params, "name"),
+                                "created": self._now(), "livemode": False,
+                                "metadata": _metadata(params)})
+        self._event("customer.created", customer)
+        return self._snapshot(customer)
+
+    def _create_product(self, params: Params) -> StripeObject:
+        _check_known(params, frozenset({"name", "metadata", "expand"}))
+        name = _str(params, "name", required=True)
+        product = self._store({"id": self._id("prod"), "object": "product", "name": name,
+                               "active": True, "created": self._now(), "livemode": False,
+                               "metadata": _metadata(params)})
+        return self._snapshot(product)
+
+    def _create_subscription(self, params: Params) -> StripeObject:
+        """Monthly subscriptions with one ``items[0][price_data]`` item, paid at once with
+        ``default_payment_method``; Connect's ``transfer_data[destination]`` and
+        ``application_fee_percent`` split each invoice like a destination charge."""
+        _check_known(params, frozenset({
+            "customer", "items", "default_payment_method", "application_fee_percent",
+            "transfer_data", "metadata", "expand", "payment_behavior"}))
+        customer = _str(params, "customer", required=True)
+        assert customer is not None
+        self._get("customer", customer, "customer")
+        items = params.get("items")  # decoded as a list (items[0][...]) or an index dict
+        first = items[0] if isinstance(items, list) and items else (
+            items.get("0") if isinstance(items, dict) else None)
+        price = first.get("price_data") if isinstance(first, dict) else None
+        if not isinstance(price, dict):
+            raise StripeAPIError(400, "Missing required param: items[0][price_data].",
+                                 code="parameter_missing", param="items")
+        self._get("product", _str(price, "product", required=True) or "", "product")
+        amount = _int(price, "unit_amount", required=True, minimum=1)
+        currency = _currency(price)
+        recurring = _hash(price, "recurring")
+        if recurring.get("interval") != "month":
+            raise StripeAPIError(400, "Only monthly prices are modelled (recurring[interval]="
+                                 "month).", param="items[0][price_data][recurring][interval]")
+        destination = _hash(params, "transfer_data").get("destination")
+        if destination is not None:
+            self._get_account(destination, "transfer_data[destination]")
+        percent = _str(params, "application_fee_percent")
+        if percent is not None and not re.fullmatch(r"\d{1,3}(\.\d{1,2})?", percent):
+            raise StripeAPIError(400, f"Invalid decimal: {percent}",
+                                 param="application_fee_percent")
+        method = _str(params, "default_payment_method", required=True)
+        assert amount is not None and method is not None
+        now = self._now()
+        subscription = self._store({
+            "id": self._id("sub"), "object": "subscription", "customer": customer,
+            "status": "incomplete", "created": now, "current_period_start": now,
+            "current_period_end": _month_later(now), "cancel_at_period_end": False,
+            "canceled_at": None, "ended_at": None, "latest_invoice": None,
+            "default_payment_method": method, "application_fee_percent": percent,
+            "transfer_data": {"destination": destination} if destination else None,
+            "metadata": _metadata(params), "livemode": False,
+            "items": {"object": "list", "data": [{"price": {
+                "currency": currency, "unit_amount": amount,
+                "recurring": {"interval": "month"}}}]},
+        })
+        self._invoice(subscription, now, _month_later(now))
+        self._event("customer.subscription.created", subscription)
+        return self._snapshot(subscription)
+
+    def _invoice(self, subscription: StripeObject, start: int, end: int) -> None:
+        """Bill one period: an invoice paid by a confirmed PaymentIntent (or a lapse)."""
+        price = subscription["items"]["data"][0]["price"]
+        amount, currency = int(price["unit_amount"]), str(price["currency"])
+        percent = subscription["application_fee_percent"]
+        fee = round(amount * float(percent) / 100) if percent else 0
+        invoice = self._store({
+            "id": self._id("in"), "object": "invoice", "subscription": subscription["id"],
+            "customer": subscription["customer"], "amount_due": amount, "amount_paid": 0,
+            "currency": currency, "status": "open", "payment_intent": None,
+            "created": self._now(), "livemode": False,
+            "subscription_details": {"metadata": dict(subscription["metadata"])},
+            "lines": {"object": "list", "data": [{"amount": amount,
+                                                  "period": {"start": start, "end": end}}]},
+        })
+        intent = self._store({
+            "id": self._id("pi"), "object": "payment_intent", "amount": amount,
+            "amount_capturable": 0, "amount_received": 0, "application_fee_amount": fee or None,
+            "capture_method": "automatic", "client_secret": None,
+            "confirmation_method": "automatic", "created": self._now(), "currency": currency,
+            "customer": subscription["customer"], "description": "Subscription update",
+            "last_payment_error": None, "latest_charge": None, "livemode": False,
+            "metadata": {}, "on_behalf_of": None, "payment_method": None,
+            "payment_method_types": ["card"], "status": "requires_payment_method",
+            "transfer_data": subscription["transfer_data"], "transfer_group": None,
+        })
+        invoice["payment_intent"] = intent["id"]
+        subscription["latest_invoice"] = invoice["id"]
+        try:
+            self._confirm(intent, str(subscription["default_payment_method"]))
+        except StripeAPIError:
+            invoice["status"] = "open"
+            subscription["status"] = "past_due" if subscription["status"] != "incomplete" \
+                else "incomplete"
+            self._event("invoice.payment_failed", invoice)
+            return
+        invoice.update(status="paid", amount_paid=amount)
+        subscription.update(status="active", current_period_start=start,
+                            current_period_end=end)
+        self._event("invoice.paid", invoice)
+
+    def renew_subscription(self, subscription_id: str,
+                           payment_method: str | None = None) -> None:
+        """Test hook: the period ends and Stripe bills the next one (``payment_method``
+        replaces the card first, e.g. a declining one to make it lapse)."""
+        with self._lock:
+            self._seed, self._minted, self._request_key = f"#renew-{subscription_id}-" \
+                f"{len(self.events)}", 0, None
+            subscription = self._get("subscription", subscription_id, None, 404)
+            mark = len(self._pending_events)
+            if payment_method is not None:
+                subscription["default_payment_method"] = payment_method
+            start = int(subscription["current_period_end"])
+            self._invoice(subscription, start, _month_later(start))
+            self._event("customer.subscription.updated", subscription)
+            self.events.extend(self._pending_events[mark:])
+
+    def _cancel_subscription(self, subscription: StripeObject) -> StripeObject:
+        if subscription["status"] != "canceled":
+            now = self._now()
+            subscription.update(status="canceled", canceled_at=now, ended_at=now)
+            self._event("customer.subscription.deleted", subscription)
+        return self._snapshot(subscription)
 
     # -- balance transactions -----------------------------------------------------------
 

@@ -32,6 +32,8 @@ from marketplace.billing.models import (
     ProviderEvent,
     Refund,
     RefundRequest,
+    Subscription,
+    SubscriptionRequest,
     Transfer,
 )
 from marketplace.billing.stripe_http import HttpxStripeClient
@@ -129,6 +131,22 @@ class StripeProvider:
         refund = self._do(lambda: self._client.v1.refunds.create(
             params, {"idempotency_key": request.idempotency_key}))
         return shapes.refund_from(refund)
+
+    def create_subscription(self, request: SubscriptionRequest) -> Subscription:
+        key = request.idempotency_key
+        customer: Any = shapes.customer_params(request)
+        made = self._do(lambda: self._client.v1.customers.create(
+            customer, {"idempotency_key": f"{key}-customer"}))
+        product: Any = shapes.product_params(request)
+        item = self._do(lambda: self._client.v1.products.create(
+            product, {"idempotency_key": f"{key}-product"}))
+        params: Any = shapes.subscription_params(request, str(made["id"]), str(item["id"]))
+        return shapes.subscription_from(self._do(lambda: self._client.v1.subscriptions.create(
+            params, {"idempotency_key": key})))
+
+    def cancel_subscription(self, subscription_id: str) -> Subscription:
+        return shapes.subscription_from(self._do(
+            lambda: self._client.v1.subscriptions.cancel(subscription_id)))
 
     def create_payout(self, request: PayoutRequest) -> Transfer:
         params: Any = shapes.transfer_params(request)

@@ -29,6 +29,8 @@ from marketplace.billing.models import (
     PayoutRequest,
     Refund,
     RefundRequest,
+    Subscription,
+    SubscriptionRequest,
     Transfer,
 )
 
@@ -73,6 +75,35 @@ def refund_params(request: RefundRequest) -> dict[str, Any]:
         "refund_application_fee": request.refund_application_fee,
         "metadata": dict(request.metadata),
     }
+
+
+def customer_params(request: SubscriptionRequest) -> dict[str, Any]:
+    return {"email": request.customer_email, "metadata": dict(request.metadata)}
+
+
+def product_params(request: SubscriptionRequest) -> dict[str, Any]:
+    return {"name": request.product_name, "metadata": dict(request.metadata)}
+
+
+def subscription_params(request: SubscriptionRequest, customer: str,
+                        product: str) -> dict[str, Any]:
+    return {
+        "customer": customer,
+        "items": [{"price_data": {"currency": request.currency.lower(), "product": product,
+                                  "unit_amount": request.amount,
+                                  "recurring": {"interval": "month"}}}],
+        "default_payment_method": request.payment_method,
+        "application_fee_percent": request.application_fee_percent,
+        "transfer_data": {"destination": request.destination_account},
+        "metadata": dict(request.metadata),
+    }
+
+
+def subscription_from(obj: Obj) -> Subscription:
+    return Subscription.model_validate({
+        **obj, "customer": _ref(obj.get("customer")),
+        "latest_invoice": _ref(obj.get("latest_invoice")),
+        "metadata": dict(obj.get("metadata") or {})})
 
 
 def transfer_params(request: PayoutRequest) -> dict[str, Any]:

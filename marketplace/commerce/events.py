@@ -209,6 +209,9 @@ def _subscription(session: Session, event: ProviderEvent, obj: dict[str, Any]) -
     period_end = _at(obj.get("current_period_end"), licence.expires_at or event.created)
     licence.subscription_id, licence.subscription_status = sub_id, status
     licence.subscription_event_at = event.created
+    if status in ("active", "trialing") and licence.status in (LicenceStatus.PENDING,
+                                                               LicenceStatus.FAILED):
+        licence.status, licence.activated_at = LicenceStatus.ACTIVE.value, event.created
     if event.type == "customer.subscription.deleted" or status == "canceled":
         ended = _at(obj.get("ended_at") or obj.get("canceled_at"), event.created)
         licence.expires_at = min(period_end, ended)
@@ -223,15 +226,24 @@ def _invoice_paid(session: Session, event: ProviderEvent, obj: dict[str, Any]) -
     sub_id = obj.get("subscription")
     licence = session.exec(select(Licence).where(Licence.subscription_id == sub_id)).first() \
         if isinstance(sub_id, str) else None
-    licence = licence or _licence_for(session, obj)
+    licence = licence or _licence_for(session, obj) \
+        or _licence_for(session, obj.get("subscription_details") or {})
     if licence is None:
         return "ignored: no licence for this invoice"
     amount = int(obj.get("amount_paid") or 0)
+    intent = str(obj.get("payment_intent") or obj.get("id"))
     if amount > 0:
-        ledger.record_sale(session, sale_id=f"invoice-{obj.get('id')}",
+        # The first invoice is the purchase itself (refunds of it reverse this sale);
+        # later ones are renewals, each its own sale.
+        first = licence.payment_id is None or licence.payment_id == intent
+        ledger.record_sale(session, sale_id=f"licence-{licence.id}" if first
+                           else f"invoice-{obj.get('id')}",
                            partner_id=licence.seller_id, skill_name=licence.skill_name,
                            amount=amount, currency=licence.currency, occurred_at=event.created,
-                           provider_payment_id=str(obj.get("payment_intent") or obj.get("id")))
+                           provider_payment_id=intent)
+        licence.payment_id = licence.payment_id or intent
+    if isinstance(sub_id, str):
+        licence.subscription_id = licence.subscription_id or sub_id
     lines = ((obj.get("lines") or {}).get("data") or [{}])
     period_end = _at(((lines[0] or {}).get("period") or {}).get("end"), event.created)
     if licence.expires_at is None or period_end > licence.expires_at:

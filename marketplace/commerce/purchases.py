@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -22,6 +23,7 @@ from marketplace.billing import (
     PaymentProvider,
     PaymentRequest,
     RefundRequest,
+    SubscriptionRequest,
 )
 from marketplace.catalog import service as catalog
 from marketplace.commerce import service
@@ -94,9 +96,9 @@ def _start(session: Session, name: str, data: PurchaseCreate, provider: PaymentP
                                                    Licence.status == LicenceStatus.ACTIVE)):
         if service.licence_problem(held, now) is None:  # expired ones may be bought again
             raise Conflict(f"{email} already holds an active licence for {skill.name}.")
-    if price.kind == PriceKind.USAGE.value and data.payment_method is None:
-        raise Conflict("A usage-priced skill needs a payment_method: its calls are charged "
-                       "to it monthly.")
+    if price.kind in (PriceKind.USAGE.value, PriceKind.SUBSCRIPTION.value) \
+            and data.payment_method is None:
+        raise Conflict(f"A {price.kind} price needs a payment_method: it is charged monthly.")
     licence = Licence(skill_id=skill.id, skill_name=skill.name, seller_id=price.seller_id,
                       buyer_email=email, kind=price.kind, amount=price.amount,
                       currency=price.currency, key_hash=service.hash_key(key),
@@ -113,6 +115,32 @@ def application_fee(session: Session, partner_id: uuid.UUID, amount: int, curren
     """The platform's part of a sale, from the partner program's rate at ``at``."""
     rate = partners.rate_for_sale(session, partner_id, at)
     return split_sale(Money(amount=amount, currency=currency), rate).platform.amount
+
+
+def platform_percent(session: Session, partner_id: uuid.UUID, at: datetime) -> str:
+    """The platform's part as Stripe's ``application_fee_percent`` (basis points / 100)."""
+    rate = partners.rate_for_sale(session, partner_id, at)
+    return f"{Decimal(rate.platform_fee_bps) / 100:f}"
+
+
+def _subscribe(db: Database, provider: PaymentProvider, licence: Licence, destination: str,
+               payment_method: str) -> str:
+    with db.read() as session:
+        percent = platform_percent(session, licence.seller_id, utcnow())
+    subscription = provider.create_subscription(SubscriptionRequest(
+        customer_email=licence.buyer_email, product_name=f"{licence.skill_name} licence",
+        amount=licence.amount, currency=licence.currency, destination_account=destination,
+        application_fee_percent=percent, payment_method=payment_method,
+        metadata={"licence_id": str(licence.id), "skill": licence.skill_name,
+                  "kind": licence.kind},
+        idempotency_key=f"licence-{licence.id}"))
+    with db.write() as session:
+        row = session.get(Licence, licence.id)
+        assert row is not None
+        row.subscription_id = row.subscription_id or subscription.id
+        session.add(row)
+        session.commit()
+        return row.status
 
 
 def purchase(db: Database, provider: PaymentProvider, name: str, data: PurchaseCreate,
@@ -138,6 +166,14 @@ def purchase(db: Database, provider: PaymentProvider, name: str, data: PurchaseC
     if licence.kind == PriceKind.USAGE.value:
         return answer
     assert destination is not None
+    if licence.kind == PriceKind.SUBSCRIPTION.value:
+        assert data.payment_method is not None
+        try:
+            status = _subscribe(db, provider, licence, destination, data.payment_method)
+        except BillingError as error:
+            raise ProviderTrouble(f"The payment provider could not start the subscription "
+                                  f"{licence.id}: {error}") from None
+        return answer.model_copy(update={"status": status})
     try:
         payment = provider.create_payment(PaymentRequest(
             amount=licence.amount, currency=licence.currency, destination_account=destination,
@@ -190,6 +226,21 @@ def refund(db: Database, provider: PaymentProvider, purchase_id: uuid.UUID,
         raise Conflict(f"The refund was refused: {error}") from None
     return RefundPublic(refund_id=result.id, amount=result.amount, currency=result.currency,
                         status=result.status)
+
+
+def cancel_subscription(db: Database, provider: PaymentProvider, key: str | None,
+                        skill: str) -> str:
+    """The buyer (by licence key) cancels now; the ``deleted`` webhook ends the licence."""
+    with db.read() as session:
+        found = catalog.get_skill(session, skill)
+        licence = service.check_licence(session, found, key)
+        if licence.subscription_id is None:
+            raise Conflict(f"The licence for {found.name} is not a subscription.")
+        subscription_id = licence.subscription_id
+    try:
+        return provider.cancel_subscription(subscription_id).status
+    except BillingError as error:
+        raise ProviderTrouble(f"The payment provider could not cancel: {error}") from None
 
 
 def month_after(moment: datetime) -> datetime:

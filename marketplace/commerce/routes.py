@@ -124,6 +124,15 @@ def verify_licence(request: Request, session: ReadSession,
                           checked_at=now)
 
 
+@router.post("/v1/subscriptions/cancel", summary="Cancel my subscription now (licence key)",
+             responses=problem_responses(401, 403, 404, 409, 502))
+def cancel_subscription(request: Request, db: DatabaseDep,
+                        skill: Annotated[str, Query(max_length=64)]) -> dict[str, str]:
+    key = service.key_from_authorization(request.headers.get("authorization"))
+    status = purchases.cancel_subscription(db, provider_of(request), key, skill)
+    return {"status": status}
+
+
 @router.post("/v1/usage", summary="Report metered calls (batched; retries are harmless)",
              responses=problem_responses(401, 403, 409, 422))
 def report_usage(batch: UsageBatch, request: Request, session: WriteSession) -> UsageAccepted:

@@ -41,3 +41,18 @@ def test_price_purchase_licence_and_index(client: TestClient, seller: Seller) ->
     assert verdict.status_code == 200 and verdict.json()["valid"] is True
     again = buy(client)
     assert again.status_code == 409 and "already holds" in again.json()["detail"]
+
+
+def test_an_offline_subscription_is_active_at_once_and_cancels(client: TestClient,
+                                                               seller: Seller) -> None:
+    assert set_price(client, seller, kind="subscription", amount=900,
+                     currency="USD").status_code == 200
+    bought = buy(client, payment_method="pm_card_visa")
+    assert bought.status_code == 201 and bought.json()["status"] == "active", bought.text
+    key = bought.json()["licence_key"]
+    assert client.get("/simple/hello-skill/", headers=licence_auth(key)).status_code == 200
+    cancelled = client.post("/v1/subscriptions/cancel", params={"skill": "hello-skill"},
+                            headers={"Authorization": f"Bearer {key}"})
+    assert cancelled.status_code == 200, cancelled.text
+    denied = client.get("/simple/hello-skill/", headers=licence_auth(key))
+    assert denied.status_code == 403 and "expired" in denied.json()["detail"]

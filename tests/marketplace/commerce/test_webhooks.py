@@ -152,44 +152,49 @@ def event(type_: str, obj: dict[str, Any], created: int | None = None) -> dict[s
             "api_version": "2024-06-20", "data": {"object": obj}}
 
 
-def test_subscription_events_renew_lapse_and_cancel_in_effect_order(
+def deliver_pending(client: TestClient, server: StripeTestServer) -> list[str]:
+    return [deliver(client, server, event) for event in server.simulator.take_events()]
+
+
+def test_a_subscription_renews_lapses_and_cancels_through_stripe(
         client: TestClient, seller: Seller, stripe: StripeTestServer, db: Database) -> None:
-    paid_purchase(client, seller, stripe, kind="subscription")
-    (succeeded,) = stripe.events_of_type("payment_intent.succeeded")
-    deliver(client, stripe, succeeded)
+    assert set_price(client, seller, kind="subscription").status_code == 200
+    assert buy(client).status_code == 409  # charged monthly: a payment method is needed
+    bought = buy(client, payment_method="pm_card_visa")
+    assert bought.status_code == 201 and bought.json()["status"] == "pending", bought.text
+    key = bought.json()["licence_key"]
     first = licence(db)
-    assert first.status == "active" and first.expires_at is not None
-    assert timedelta(days=27) < first.expires_at - datetime.now(UTC) < timedelta(days=32)
-    meta = {"licence_id": str(first.id)}
-    now = int(time.time())
-    period_end = now + 40 * 86400
-    updated = event("customer.subscription.updated", {
-        "id": "sub_1", "object": "subscription", "status": "past_due", "metadata": meta,
-        "current_period_end": period_end}, created=now + 10)
-    created = event("customer.subscription.created", {
-        "id": "sub_1", "object": "subscription", "status": "active", "metadata": meta,
-        "current_period_end": now + 30 * 86400}, created=now)
-    assert "(lapsing)" in deliver(client, stripe, updated)  # lapsed: stops at period end
-    assert deliver(client, stripe, created).startswith("ignored: older")
-    assert licence(db).expires_at == datetime.fromtimestamp(period_end, UTC)
-    renewed_to = period_end + 30 * 86400
-    invoice = event("invoice.paid", {
-        "id": "in_1", "object": "invoice", "subscription": "sub_1", "amount_paid": 30000,
-        "currency": "krw", "payment_intent": "pi_renewal_1",
-        "lines": {"data": [{"period": {"start": period_end, "end": renewed_to}}]}},
-        created=now + 20)
-    assert "renewed" in deliver(client, stripe, invoice)
-    assert licence(db).expires_at == datetime.fromtimestamp(renewed_to, UTC)
-    deleted = event("customer.subscription.deleted", {
-        "id": "sub_1", "object": "subscription", "status": "canceled", "metadata": meta,
-        "current_period_end": renewed_to, "ended_at": now + 30}, created=now + 30)
-    deliver(client, stripe, deleted)
+    assert first.subscription_id is not None and first.subscription_id.startswith("sub_")
+    subscription = stripe.simulator.objects[first.subscription_id]
+    assert subscription["application_fee_percent"] == "70"  # certified: platform 70 %
+    assert subscription["transfer_data"]["destination"].startswith("acct_")
+    deliver_pending(client, stripe)  # invoice.paid comes before subscription.created
+    paid = licence(db)
+    assert paid.status == "active" and paid.expires_at is not None
+    assert timedelta(days=27) < paid.expires_at - datetime.now(UTC) < timedelta(days=32)
+    stripe.simulator.renew_subscription(first.subscription_id)
+    outcomes = deliver_pending(client, stripe)
+    assert any("renewed" in outcome for outcome in outcomes)
+    renewed = licence(db)
+    assert renewed.expires_at is not None and renewed.expires_at > paid.expires_at
     with db.read() as session:
-        assert len(session.exec(select(SaleEntry)).all()) == 2  # first month + renewal
-    key_check = client.get("/v1/licences/verify", params={"skill": "hello-skill"},
-                           headers={"Authorization": "Bearer rbl_unknown"})
-    assert key_check.json()["reason"] == "unknown_key"
-    assert licence(db).expires_at == datetime.fromtimestamp(now + 30, UTC)
+        assert sorted(s.sale_id.split("-")[0] for s in session.exec(select(SaleEntry))) == [
+            "invoice", "licence"]
+    stripe.simulator.renew_subscription(first.subscription_id, "pm_card_chargeDeclined")
+    assert any("(lapsing)" in outcome for outcome in deliver_pending(client, stripe))
+    lapsed = licence(db)  # past due: usable until the paid period ends, not beyond
+    assert lapsed.status == "active" and lapsed.expires_at == renewed.expires_at
+    stale = event("customer.subscription.updated", {
+        "id": first.subscription_id, "object": "subscription", "status": "active",
+        "current_period_end": int(time.time()) + 90 * 86400}, created=int(time.time()) - 3600)
+    assert deliver(client, stripe, stale).startswith("ignored: older")
+    cancelled = client.post("/v1/subscriptions/cancel", params={"skill": "hello-skill"},
+                            headers={"Authorization": f"Bearer {key}"})
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "canceled"
+    deliver_pending(client, stripe)
+    verdict = client.get("/v1/licences/verify", params={"skill": "hello-skill"},
+                         headers={"Authorization": f"Bearer {key}"}).json()
+    assert verdict["valid"] is False and verdict["reason"] == "expired"
 
 
 def test_a_crash_before_the_licence_write_is_repaired_by_the_next_delivery(
