@@ -221,3 +221,18 @@ def test_a_crash_before_the_licence_write_is_repaired_by_the_next_delivery(
     assert deliver(client, stripe, succeeded).endswith("active")  # Stripe's retry
     with db.read() as session:
         assert len(session.exec(select(SaleEntry)).all()) == 1
+
+
+def test_reconcile_applies_a_success_whose_webhook_never_came(
+        client: TestClient, seller: Seller, stripe: StripeTestServer, db: Database,
+        app: FastAPI) -> None:
+    from marketplace.commerce.events import reconcile
+
+    paid_purchase(client, seller, stripe)
+    assert reconcile(db, app.state.payments) == [str(licence(db).id)]
+    assert licence(db).status == "active"
+    assert reconcile(db, app.state.payments) == []
+    deliver_pending(client, stripe)  # the late webhooks change nothing more
+    with db.read() as session:
+        assert len(session.exec(select(SaleEntry)).all()) == 1
+    assert licence(db).status == "active"
