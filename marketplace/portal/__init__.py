@@ -20,8 +20,9 @@ def install(app: FastAPI) -> None:
     from marketplace.portal.auth import install_handlers
     from marketplace.portal.routes import router
 
-    app.include_router(router)
+    # The static mount goes first: the pages' catch-all 404 must not shadow it.
     app.mount("/portal/static", StaticFiles(directory=STATIC), name="portal-static")
+    app.include_router(router)
     install_handlers(app)
 
 

@@ -192,3 +192,12 @@ def test_money_page_shows_the_ledgers_statement(client: TestClient, db: Database
     assert client.get("/portal/money?month=not-a-month").status_code == 200
     korean = client.get(f"/portal/money?month={month}&lang=ko").text
     assert f"{sold_at.year}년 {sold_at.month}월" in korean and "판매 1건" in korean
+
+
+def test_unknown_portal_pages_are_html_404s(client: TestClient) -> None:
+    response = client.get("/portal/no/such/page?lang=es")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert "No encontrado" in response.text
+    css = client.get("/portal/static/portal.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
