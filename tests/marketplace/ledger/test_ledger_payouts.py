@@ -197,3 +197,45 @@ def test_payout_cli_pays_through_the_configured_provider(
     again = CliRunner().invoke(build_app(), args)
     assert json.loads(again.output)[0]["status"] == "already paid"
     assert len(transfers_to(stripe_server, account)) == 1
+
+
+@pytest.mark.postgres
+def test_payout_runs_in_several_processes_at_once_pay_once(
+        db: Database, make_partner: PartnerFactory, provider: StripeProvider,
+        stripe_server: RunningServer, settings: Settings) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from marketplace.commerce.models import SellerAccount
+
+    if settings.database_url is None:
+        pytest.skip("several processes share a PostgreSQL database")
+    shop = Shop(db, provider)
+    partners = [make_partner(f"p{n}") for n in range(2)]
+    with db.write() as session:
+        for partner in partners:
+            session.add(SellerAccount(partner_id=partner.id, provider="stripe",
+                                      account_id=shop.onboard(partner.id)))
+        session.commit()
+    for partner in partners:
+        shop.sell(partner.id, 20_000, "USD", keep_gross=True)
+    env = {**os.environ, "ROBEING_DATABASE_URL": settings.database_url,
+           "ROBEING_STRIPE_SECRET_KEY": stripe_server.server.secret_key,
+           "ROBEING_STRIPE_WEBHOOK_SECRET": stripe_server.server.webhook_secret,
+           "ROBEING_STRIPE_API_BASE": stripe_server.url}
+    command = [sys.executable, "-c", "from robeing_sdk.cli import main; main()", "marketplace",
+               "payouts", "run", "--period", "2026-03", "--data-dir", str(settings.data_dir),
+               "--json"]
+    runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True) for _ in range(3)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert all(run.returncode == 0 for run in runs), outputs
+    statuses = sorted(o["status"] for out, _ in outputs for o in json.loads(out))
+    assert statuses == ["already paid"] * 4 + ["paid"] * 2
+    for partner in partners:
+        assert len(transfers_to(stripe_server, shop.accounts[partner.id])) == 1
+    with db.read() as session:
+        assert all(owed(session, p.id) == {"USD": 0} for p in partners)
+    assert balanced(db)
