@@ -79,7 +79,13 @@ def sign_in(request: Request, db: DatabaseDep, csrf_token: Field = "", method: F
         read(db, lambda s: sessions.check_rate(s, client, who, now))
         principal = read(db, lambda s: sessions.password_holder(s, email, password)
                          if method == "password" else sessions.token_holder(s, token))
-        secret = write(db, lambda s: sessions.open_session(s, principal, now))
+        earlier = request.cookies.get(SESSION_COOKIE)  # this browser's old session ends
+
+        def reopen(session: Session) -> str:
+            sessions.sign_out(session, earlier)
+            return sessions.open_session(session, principal, now)
+
+        secret = write(db, reopen)
     except Refused as exc:
         if exc.status == 401:
             write(db, lambda s: sessions.record_failure(s, client, who, now))

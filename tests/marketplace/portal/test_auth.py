@@ -190,3 +190,20 @@ def test_scrypt_hashes_verify_only_their_password(password: str) -> None:
     assert passwords.verify_password(password, stored)
     assert not passwords.verify_password(password + "!", stored)
     assert not passwords.verify_password(password, "md5$nonsense")
+
+
+def test_signing_in_again_replaces_the_browsers_session(client: TestClient, db: Database,
+                                                        make_partner: PartnerFactory) -> None:
+    partner = make_partner("acme")
+    sign_in(client, partner.token)
+    client.cookies.delete("robeing_portal_csrf")
+    first = client.cookies.get("robeing_portal")
+    form = client.get("/portal/sign-in?next=/portal/tokens", follow_redirects=False)
+    assert form.status_code == 303  # signed in already: straight on
+    client.cookies.set("robeing_portal_csrf", "same", path="/portal")
+    again = client.post("/portal/sign-in", data={"csrf_token": "same", "method": "token",
+                                                 "token": partner.token},
+                        follow_redirects=False)
+    assert again.status_code == 303 and client.cookies.get("robeing_portal") != first
+    with db.read() as session:
+        assert len(session.exec(select(PortalSession)).all()) == 1
