@@ -13,8 +13,9 @@ end of that month, less every payout already made or started, through
    after the provider paid but before the commit gets the same transfer back on the next
    run instead of a second one.
 
-A failed transfer leaves the row ``failed`` (with the reason) and the next run retries the
-same amount with the same key. Partners without a connected account are skipped.
+A failed transfer leaves the row ``failed`` (with the reason); running that period again
+retries the same amount with the same key, and later periods leave that amount to it.
+Partners without a connected account are skipped.
 """
 
 from __future__ import annotations
@@ -71,9 +72,10 @@ def earned(session: Session, before: datetime, partner_id: uuid.UUID | None = No
 
 
 def _paid_or_started(session: Session, partner_id: uuid.UUID, currency: str) -> int:
+    """Every payout row's amount: paid, pending, or failed (kept for a retry of its period,
+    so a later period never pays the same money as well)."""
     total = session.exec(select(func.sum(Payout.amount)).where(
-        Payout.partner_id == partner_id, Payout.currency == currency,
-        col(Payout.status).in_(("pending", "paid")))).one()
+        Payout.partner_id == partner_id, Payout.currency == currency)).one()
     return int(total or 0)
 
 

@@ -239,3 +239,30 @@ def test_payout_runs_in_several_processes_at_once_pay_once(
     with db.read() as session:
         assert all(owed(session, p.id) == {"USD": 0} for p in partners)
     assert balanced(db)
+
+
+def test_a_refused_transfer_is_retried_by_its_period_and_never_paid_twice(
+        db: Database, make_partner: PartnerFactory, provider: StripeProvider,
+        stripe_server: RunningServer) -> None:
+    from marketplace.ledger import record_sale
+    from tests.marketplace.ledger.conftest import SALE_TIME
+
+    shop = Shop(db, provider)
+    acme = make_partner("acme")
+    account = shop.onboard(acme.id)
+    with db.write() as session:  # owed in the ledger, but the platform holds nothing yet
+        record_sale(session, sale_id="early", partner_id=acme.id, skill_name="hello",
+                    amount=10_000, currency="USD", occurred_at=SALE_TIME,
+                    provider_payment_id="pi_early", application_fee=10_000)
+        session.commit()
+    (failed,) = run_payouts(db, provider, "2026-03", shop.destination)
+    assert failed.status == "failed" and "insufficient" in failed.reason
+    (later,) = run_payouts(db, provider, "2026-04", shop.destination)
+    assert (later.status, later.reason) == ("skipped", "nothing is owed")
+    shop.sell(acme.id, 50_000, "USD", keep_gross=True, record=False)  # funds arrive
+    (retried,) = run_payouts(db, provider, "2026-03", shop.destination)
+    assert (retried.status, retried.amount) == ("paid", 3_000)
+    assert [int(t["amount"]) for t in transfers_to(stripe_server, account)] == [3_000]
+    with db.read() as session:
+        assert owed(session, acme.id) == {"USD": 0}
+    assert balanced(db)
