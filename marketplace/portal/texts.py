@@ -14,6 +14,9 @@ from marketplace.portal.i18n import N_, Texts
 TIERS: Final = {"registered": N_("Registered"), "certified": N_("Certified"),
                 "gold": N_("Gold"), "strategic": N_("Strategic")}
 
+PARTNER_TYPES: Final = {"technology": N_("Technology"), "integration": N_("Integration"),
+                        "channel": N_("Channel")}
+
 REQUIREMENTS: Final = {
     "technical-training": N_("Technical training"),
     "sales-training": N_("Sales training"),

@@ -14,6 +14,8 @@ from sqlmodel import Session
 from marketplace.accounts import service as accounts
 from marketplace.accounts.models import ApiTokenCreate, ApiTokenIssued, TokenRole
 from marketplace.deps import DatabaseDep
+from marketplace.partners import service as partners
+from marketplace.partners.schemas import ProfileUpdate
 from marketplace.portal import passwords, sessions
 from marketplace.portal.auth import (
     SESSION_COOKIE,
@@ -29,6 +31,8 @@ from marketplace.portal.auth import (
 from marketplace.portal.calls import Refused, read, write
 from marketplace.portal.i18n import LANG_COOKIE, pick_locale, texts_for
 from marketplace.portal.render import page
+from marketplace.portal.texts import PARTNER_TYPES, named
+from partners.program import PartnerType
 
 router = APIRouter()
 Field = Annotated[str, Form(max_length=4096)]
@@ -120,9 +124,16 @@ def sign_out(request: Request, user: SignedInUser, db: DatabaseDep,
 # ── account ───────────────────────────────────────────────────────────────────────────────
 def _account(request: Request, user: SignedInUser, db: DatabaseDep, *, status: int = 200,
              error: str | None = None, notice: str | None = None) -> Response:
-    email = read(db, lambda s: sessions.credential_email(s, user.principal.partner_id))
+    def load(session: Session) -> tuple[str | None, PartnerType | None]:
+        me = partners.me(session, user.principal, partners.now())
+        return sessions.credential_email(session, user.principal.partner_id), me.partner_type
+
+    email, partner_type = read(db, load)
+    texts = texts_for(pick_locale(request))
     return page(request, "account.html", user, status=status, error=error, notice=notice,
-                email=email)
+                email=email, partner_type=partner_type,
+                partner_types=[(kind.value, named(texts, PARTNER_TYPES, kind.value))
+                               for kind in PartnerType])
 
 
 @router.get("/account")
@@ -150,6 +161,23 @@ def set_password(request: Request, user: SignedInUser, db: DatabaseDep,
         return _account(request, user, db, status=exc.status, error=exc.say(pick_locale(request)))
     return _account(request, user, db, notice=texts.gettext(
         "Password set: sign in with {email} and this password.", email=email))
+
+
+@router.post("/account/type")
+def set_partner_type(request: Request, user: SignedInUser, db: DatabaseDep,
+                     csrf_token: Field = "", partner_type: Field = "") -> Response:
+    """A partner admin says what kind of business the partner is (nothing else changes)."""
+    check_csrf(user, csrf_token)
+    if partner_type not in set(PartnerType):
+        return _account(request, user, db, status=422, error=texts_for(
+            pick_locale(request)).gettext("Choose one of the partner types."))
+    data = ProfileUpdate(partner_type=PartnerType(partner_type))
+    try:
+        write(db, lambda s: partners.update_profile(s, user.principal, data, partners.now()))
+    except Refused as exc:
+        return _account(request, user, db, status=exc.status,
+                        error=exc.say(pick_locale(request)))
+    return RedirectResponse("/portal/account", status_code=303)
 
 
 # ── API tokens ────────────────────────────────────────────────────────────────────────────

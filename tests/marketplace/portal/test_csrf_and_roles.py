@@ -154,3 +154,23 @@ def test_paid_skills_wait_for_the_certified_tier(app: object, client: TestClient
     assert later.status_code == 201  # type: ignore[attr-defined]
     assert "Paid" in client.get("/portal/dashboard").text
     assert "pays you $30.00" in client.get("/portal/money").text
+
+
+def test_admins_set_the_partner_type_and_members_cannot(
+        client: TestClient, make_partner: PartnerFactory,
+        member_of: Callable[..., PartnerHandle]) -> None:
+    partner = make_partner("acme")
+    sign_in(client, partner.token)
+    assert post_form(client, "/portal/account", "/portal/account/type",
+                     partner_type="channel").status_code == 303
+    assert client.get("/v1/partners/me", headers=partner.bearer).json()["partner_type"] == \
+        "channel"
+    odd = post_form(client, "/portal/account", "/portal/account/type", partner_type="gold")
+    assert odd.status_code == 422
+    client.cookies.clear()
+    sign_in(client, member_of(partner).token)
+    refused = post_form(client, "/portal/account", "/portal/account/type",
+                        partner_type="technology")
+    assert refused.status_code == 403
+    assert client.get("/v1/partners/me", headers=partner.bearer).json()["partner_type"] == \
+        "channel"
