@@ -171,6 +171,8 @@ def test_partner_walkthrough(lang: str, live_url: str, browser: object,
     page.goto(f"{live_url}/portal/money")
     expect(page.locator("#statement")).to_contain_text(texts["sales"])
     _shoot(page, "money", lang)
+    page.goto(f"{live_url}/portal/account")
+    _shoot(page, "account", lang)
     context.close()
 
 
