@@ -13,7 +13,7 @@ from marketplace.index.service import PageCache
 from marketplace.limits import BodySizeLimit
 from marketplace.openapi import install_error_handlers, use_problem_details_for_422
 from marketplace.settings import Settings, get_settings
-from marketplace.storage import ArtifactStore, LocalArtifactStore
+from marketplace.storage import ArtifactStore, store_for
 from robeing_sdk import __version__
 
 DESCRIPTION = """\
@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None, *, store: ArtifactStore | None 
     app = FastAPI(title="robeing marketplace", version=__version__, description=DESCRIPTION)
     app.state.settings = settings
     app.state.db = db
-    app.state.store = store or LocalArtifactStore(settings.resolved_artifact_dir)
+    app.state.store = store or store_for(settings)
     app.state.pages = PageCache(db)
     install_error_handlers(app)
     use_problem_details_for_422(app)

@@ -106,14 +106,14 @@ def sweep(data_dir: DataDir = None,
     from marketplace import schema
     from marketplace.db import Database
     from marketplace.releases.service import sweep_orphans
-    from marketplace.storage import LocalArtifactStore
+    from marketplace.storage import store_for
     from robeing_sdk.cli.output import console, print_json
 
     settings = load_settings(data_dir)
     db = Database(settings)
     try:
         schema.ensure_current(db, create_if_empty=db.is_sqlite)
-        store = LocalArtifactStore(settings.resolved_artifact_dir)
+        store = store_for(settings)
         removed = sweep_orphans(db, store, older_than=timedelta(minutes=grace_minutes))
     except Exception as exc:  # noqa: BLE001 - domain errors become one sentence
         _fail_on_domain_errors(exc)

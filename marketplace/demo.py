@@ -23,7 +23,7 @@ from marketplace.catalog import service as catalog
 from marketplace.db import Database
 from marketplace.releases import service as releases
 from marketplace.settings import Settings
-from marketplace.storage import ArtifactStore, LocalArtifactStore
+from marketplace.storage import ArtifactStore, store_for
 from marketplace.upload import service as upload
 
 DEMO_PARTNER: Final = "robeing"
@@ -63,7 +63,7 @@ def seed(settings: Settings, plugins_dir: Path, *,
          store: ArtifactStore | None = None) -> list[SeedResult]:
     """Build and publish every project under ``plugins_dir`` not yet published."""
     db = Database(settings)
-    store = store or LocalArtifactStore(settings.resolved_artifact_dir)
+    store = store or store_for(settings)
     results: list[SeedResult] = []
     projects = sorted(p for p in plugins_dir.glob("*") if (p / "pyproject.toml").is_file())
     if not projects:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIB: Final = 1024 * 1024
@@ -27,6 +27,15 @@ class Settings(BaseSettings):
                            description="Holds the SQLite file and the artifact folder.")
     database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite file.")
     artifact_dir: Path | None = Field(None, description="Default: DATA_DIR/artifacts.")
+    artifact_store: str | None = Field(
+        None, description="s3://BUCKET/PREFIX for an S3-compatible object store; unset: the "
+                          "local folder ARTIFACT_DIR.")
+    s3_endpoint_url: str | None = Field(None, description="For stores other than AWS "
+                                                          "(MinIO, Ceph, R2): their URL.")
+    s3_region: str | None = Field(None, description="Default: boto3's (AWS_REGION).")
+    s3_access_key_id: str | None = Field(None, description="Default: boto3's credential "
+                                                           "chain (AWS_ACCESS_KEY_ID, ...).")
+    s3_secret_access_key: SecretStr | None = None
     max_upload_bytes: int = Field(100 * MIB, ge=1024, description="Largest accepted file.")
     max_uncompressed_bytes: int = Field(500 * MIB, ge=1024,
                                         description="Largest total unpacked size of a file.")
@@ -38,6 +47,15 @@ class Settings(BaseSettings):
     default_locale: str = Field("en", max_length=35,
                                 description="Language of API texts when the request names "
                                             "none (ko, en, ja, zh, es).")
+
+    @field_validator("artifact_store")
+    @classmethod
+    def _s3_location(cls, value: str | None) -> str | None:
+        if value:
+            from marketplace.storage_s3 import S3Location
+
+            S3Location.parse(value)  # a ValueError names the bad value
+        return value or None
 
     @field_validator("default_locale")
     @classmethod

@@ -2,9 +2,11 @@
 
 Files are stored under their sha256 digest, so writing the same bytes twice is harmless and
 a file written before a crash (with no database row yet) is simply overwritten by the retry.
-The store knows nothing of file names or releases; the database does. An S3-compatible store
-implements the same :class:`ArtifactStore` protocol (``put`` with ``If-None-Match``, ``open``
-as a streamed ``GetObject``, ``keys`` as ``ListObjectsV2``).
+The store knows nothing of file names or releases; the database does. Two stores implement
+the :class:`ArtifactStore` protocol: :class:`LocalArtifactStore` (a folder, the default) and
+:class:`marketplace.storage_s3.S3ArtifactStore` (``ROBEING_ARTIFACT_STORE=s3://BUCKET/PREFIX``:
+``put`` with ``If-None-Match``, ``open`` as a streamed ``GetObject``, ``keys`` as
+``ListObjectsV2``); :func:`store_for` picks one from the settings.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, BinaryIO, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from marketplace.settings import Settings
 
 _CHUNK = 1024 * 1024
 
@@ -47,7 +52,8 @@ class ArtifactStore(Protocol):
         """When the bytes were last stored (S3: ``LastModified``); None if absent."""
 
 
-def _check_digest(sha256: str) -> str:
+def check_digest(sha256: str) -> str:
+    """``sha256`` itself if it is 64 lower-case hex digits (never a path trick)."""
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
         raise ValueError(f"{sha256!r} is not a hex sha256 digest")
     return sha256
@@ -63,7 +69,7 @@ class LocalArtifactStore:
         self.tmp.mkdir(exist_ok=True)
 
     def _path(self, sha256: str) -> Path:
-        digest = _check_digest(sha256)
+        digest = check_digest(sha256)
         return self.root / digest[:2] / digest[2:4] / digest
 
     def put(self, sha256: str, source: Path) -> None:
@@ -114,3 +120,16 @@ def sha256_of(path: Path) -> str:
         for chunk in iter(lambda: handle.read(_CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def store_for(settings: Settings) -> ArtifactStore:
+    """The store the settings name: S3-compatible for ``s3://…``, else the local folder."""
+    if settings.artifact_store:
+        from marketplace.storage_s3 import S3ArtifactStore
+
+        secret = settings.s3_secret_access_key
+        return S3ArtifactStore.from_settings(
+            settings.artifact_store, endpoint_url=settings.s3_endpoint_url,
+            region=settings.s3_region, access_key_id=settings.s3_access_key_id,
+            secret_access_key=secret.get_secret_value() if secret else None)
+    return LocalArtifactStore(settings.resolved_artifact_dir)
