@@ -24,6 +24,7 @@ from marketplace.commerce.models import Licence, LicenceStatus, SkillPrice
 from marketplace.commerce.schemas import PricePublic, PriceSet
 from marketplace.db import utcnow
 from marketplace.errors import Forbidden, Unauthorized, Unprocessable
+from marketplace.index.service import bump_serial
 from marketplace.partners import service as partners
 from robeing_sdk.manifest import PriceKind
 from robeing_sdk.models import Money
@@ -94,6 +95,7 @@ def set_price(session: Session, skill: Skill, principal: Principal, data: PriceS
     price.kind, price.amount, price.currency = data.kind.value, data.amount, data.currency
     price.updated_at = utcnow()
     session.add(price)
+    bump_serial(session)  # who may see the skill's index page may have changed
     return price
 
 

@@ -82,14 +82,31 @@ async def _page(request: Request, key: tuple[str, ...], media: str,
     return response
 
 
-def _require_licence(db: Database, name: str, authorization: str | None) -> bool:
-    """401/403 for a paid skill without a valid licence; True when the skill is paid."""
+def _paid_flag(db: Database, name: str) -> bytes:
     with db.read() as session:
         skill = catalog.find_skill(session, name)
-        if skill is None or not commerce.is_paid(session, skill):
-            return False
-        commerce.may_download(session, skill, authorization)
-        return True
+        return b"1" if skill is not None and commerce.is_paid(session, skill) else b"0"
+
+
+def _check_licence(db: Database, name: str, authorization: str | None) -> None:
+    with db.read() as session:
+        commerce.may_download(session, catalog.get_skill(session, name), authorization)
+
+
+async def _require_licence(request: Request, name: str) -> bool:
+    """401/403 for a paid skill without a valid licence; True when the skill is paid.
+
+    Whether a skill is paid is cached like a page (a price change bumps the index serial),
+    so free skills cost no database round trip here.
+    """
+    state = request.app.state
+    pages: PageCache = state.pages
+    flag = await pages.page(("paid", name), lambda: _paid_flag(state.db, name))
+    if flag.body != b"1":
+        return False
+    await run_in_threadpool(_check_licence, state.db, name,
+                            request.headers.get("authorization"))
+    return True
 
 
 @router.get("/simple/", summary="All skills (PEP 503 / PEP 691)",
@@ -112,8 +129,7 @@ async def simple_project(name: str, request: Request) -> Response:
         return RedirectResponse(f"/simple/{normalized}/{query}", status_code=301)
     media = _media_type(request)
     db: Database = request.app.state.db
-    licensed = await run_in_threadpool(_require_licence, db, name,
-                                       request.headers.get("authorization"))
+    licensed = await _require_licence(request, name)
     return await _page(request, ("project", name, media), media,
                        lambda: _project_body(db, name, media), licensed=licensed)
 

@@ -56,3 +56,12 @@ def test_an_offline_subscription_is_active_at_once_and_cancels(client: TestClien
     assert cancelled.status_code == 200, cancelled.text
     denied = client.get("/simple/hello-skill/", headers=licence_auth(key))
     assert denied.status_code == 403 and "expired" in denied.json()["detail"]
+
+
+def test_a_price_change_reaches_the_cached_index_at_once(client: TestClient,
+                                                         seller: Seller) -> None:
+    assert set_price(client, seller, kind="free", amount=0).status_code == 200
+    assert client.get("/simple/hello-skill/").status_code == 200  # free now: anonymous
+    assert client.get("/simple/hello-skill/").status_code == 200  # (and from the cache)
+    assert set_price(client, seller).status_code == 200
+    assert client.get("/simple/hello-skill/").status_code == 401  # paid again: never cached
