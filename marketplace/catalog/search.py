@@ -50,6 +50,7 @@ from sqlmodel import Session, col, select
 
 from marketplace.catalog.models import Skill, SkillRole
 from marketplace.errors import BadCursor, BadRequest
+from marketplace.messages import N_
 from marketplace.review import service as review
 
 MAX_QUERY_CHARS: Final = 200
@@ -86,7 +87,8 @@ def clamp_limit(limit: int) -> int:
 def check_no_nul(parameter: str, value: str | None) -> None:
     """Stored text never holds NUL (PostgreSQL cannot; FTS5 ends a string at one)."""
     if value is not None and "\x00" in value:
-        raise BadRequest(f"The parameter {parameter!r} contains a NUL character.")
+        raise BadRequest(N_("The parameter {parameter} contains a NUL character."),
+                         parameter=repr(parameter))
 
 
 def _escape_like(term: str) -> str:
@@ -154,7 +156,7 @@ def _decode(cursor: str, sort: Sort) -> list[Any]:
             raise ValueError("bad key")
         return key
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise BadCursor("Invalid pagination cursor; start again without 'cursor'.") from None
+        raise BadCursor(N_("Invalid pagination cursor; start again without 'cursor'.")) from None
 
 
 def search(session: Session, query: Query) -> tuple[list[Skill], str | None]:
@@ -164,14 +166,15 @@ def search(session: Session, query: Query) -> tuple[list[Skill], str | None]:
         check_no_nul(label, value)
     text = query.text.strip().lower()
     if len(text) > MAX_QUERY_CHARS:
-        raise BadRequest(f"The search text is longer than {MAX_QUERY_CHARS} characters.")
+        raise BadRequest(N_("The search text is longer than {limit} characters."),
+                         limit=MAX_QUERY_CHARS)
     terms = text.split()[:MAX_TERMS]
     sdk_version: Version | None = None
     if query.sdk is not None:
         try:
             sdk_version = Version(query.sdk)
         except InvalidVersion:
-            raise BadRequest(f"{query.sdk!r} is not a valid SDK version.") from None
+            raise BadRequest(N_("{sdk} is not a valid SDK version."), sdk=repr(query.sdk)) from None
     sort = query.sort
     if sort is Sort.RELEVANCE and not terms:
         sort = Sort.DOWNLOADS
@@ -215,8 +218,8 @@ def search(session: Session, query: Query) -> tuple[list[Skill], str | None]:
             try:
                 last_score = datetime.fromisoformat(str(last_score))
             except ValueError:
-                raise BadCursor("Invalid pagination cursor; start again without "
-                                "'cursor'.") from None
+                raise BadCursor(N_("Invalid pagination cursor; start again without "
+                                   "'cursor'.")) from None
         statement = statement.where(or_(score < last_score,
                                         and_(score == last_score,
                                              col(Skill.name) > last_name)))

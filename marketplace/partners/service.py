@@ -34,6 +34,7 @@ from marketplace.catalog import search as catalog_search
 from marketplace.catalog import service as catalog
 from marketplace.catalog.models import Role as SkillRole
 from marketplace.errors import Conflict, Forbidden, NotFound, Unprocessable
+from marketplace.messages import N_
 from marketplace.partners import schemas
 from marketplace.partners.models import (
     PartnerEvidence,
@@ -77,7 +78,7 @@ def _invalid(exc: ValidationError) -> Unprocessable:
     first = exc.errors()[0]
     where = ".".join(str(part) for part in first.get("loc", ()))
     message = str(first.get("msg", "is invalid")).removeprefix("Value error, ")
-    return Unprocessable(f"{where + ': ' if where else ''}{message}.")
+    return Unprocessable(f"{where + ': ' if where else ''}{message}.")  # pydantic's: English
 
 
 def commit(session: Session) -> None:
@@ -86,7 +87,7 @@ def commit(session: Session) -> None:
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise Conflict("A concurrent change to this partner won; reload and retry.") from None
+        raise Conflict(N_("A concurrent change to this partner won; reload and retry.")) from None
 
 
 # ── who acts ──────────────────────────────────────────────────────────────────────────────
@@ -102,19 +103,19 @@ def actor_for(principal: Principal) -> Actor:
 
 def require_staff(principal: Principal) -> None:
     if not principal.is_staff:
-        raise Forbidden("Only marketplace staff may do this.")
+        raise Forbidden(N_("Only marketplace staff may do this."))
 
 
 def require_partner(principal: Principal) -> None:
     if principal.is_staff:
-        raise Forbidden("Staff accounts are not partners; this acts for a partner.")
+        raise Forbidden(N_("Staff accounts are not partners; this acts for a partner."))
 
 
 def own_partner(session: Session, principal: Principal) -> Partner:
     require_partner(principal)
     partner = accounts.find_partner(session, principal.partner_id)
     if partner is None:  # pragma: no cover - tokens belong to partners
-        raise NotFound("No such partner.")
+        raise NotFound(N_("No such partner."))
     return partner
 
 
@@ -122,14 +123,14 @@ def any_partner(session: Session, partner_id: uuid.UUID) -> Partner:
     """A partner organization by id (staff accounts are not partners): 404 if none."""
     partner = accounts.find_partner(session, partner_id)
     if partner is None or partner.is_staff:
-        raise NotFound("No such partner.")
+        raise NotFound(N_("No such partner."))
     return partner
 
 
 def visible_partner(session: Session, principal: Principal, partner_id: uuid.UUID) -> Partner:
     """Staff see every partner; a partner sees only itself (others: 404, no hint)."""
     if not principal.is_staff and principal.partner_id != partner_id:
-        raise NotFound("No such partner.")
+        raise NotFound(N_("No such partner."))
     return any_partner(session, partner_id)
 
 
@@ -254,7 +255,7 @@ def status_of(session: Session, partner: Partner, at: datetime) -> schemas.TierS
 def me(session: Session, principal: Principal, at: datetime) -> schemas.PartnerMe:
     account = accounts.find_partner(session, principal.partner_id)
     if account is None:  # pragma: no cover - tokens belong to partners
-        raise NotFound("No such partner.")
+        raise NotFound(N_("No such partner."))
     base = {"id": account.id, "name": account.name, "email": account.email,
             "created_at": account.created_at, "role": principal.role,
             "staff": account.is_staff}
@@ -279,7 +280,7 @@ def update_profile(session: Session, principal: Principal, data: schemas.Profile
     """A partner admin sets the organization's type (it changes no tier, share or right)."""
     partner = own_partner(session, principal)
     if principal.role is not TokenRole.ADMIN:
-        raise Forbidden("Only an admin of the partner may change its profile.")
+        raise Forbidden(N_("Only an admin of the partner may change its profile."))
     _lock(session, partner)
     profile = session.get(PartnerProfile, partner.id)
     assert profile is not None
@@ -307,20 +308,23 @@ def request_promotion(session: Session, principal: Principal,
 
 
 def _pending(state: PartnerState, entry_id: uuid.UUID, pending: TierChange | None,
-             what: str) -> None:
-    """404 for an id that is not this partner's; 409 for one already decided."""
+             decided: str, missing: str) -> None:
+    """404 (``missing``) for an id that is not this partner's; 409 (``decided``) for one
+    already decided."""
     if pending is not None and pending.id == entry_id:
         return
     if any(change.id == entry_id for change in state.history):
-        raise Conflict(f"This {what} has already been decided.")
-    raise NotFound(f"No such {what}.")
+        raise Conflict(decided)
+    raise NotFound(missing)
 
 
 def _requested(state: PartnerState, request_id: uuid.UUID) -> None:
     request = next((c for c in state.history if c.id == request_id), None)
     if request is None or request.kind is not program.ChangeKind.PROMOTION_REQUESTED:
-        raise NotFound("No such promotion request.")
-    _pending(state, request_id, program.pending_request(state.history), "promotion request")
+        raise NotFound(N_("No such promotion request."))
+    _pending(state, request_id, program.pending_request(state.history),
+             N_("This promotion request has already been decided."),
+             N_("No such promotion request."))
 
 
 def approve_promotion(session: Session, principal: Principal, partner_id: uuid.UUID,
@@ -362,8 +366,10 @@ def withdraw_demotion_notice(session: Session, principal: Principal, partner_id:
     state = _locked_state(session, any_partner(session, partner_id), at)
     notice = next((c for c in state.history if c.id == notice_id), None)
     if notice is None or notice.kind is not program.ChangeKind.DEMOTION_NOTICED:
-        raise NotFound("No such demotion notice.")
-    _pending(state, notice_id, program.pending_demotion(state.history, at), "demotion notice")
+        raise NotFound(N_("No such demotion notice."))
+    _pending(state, notice_id, program.pending_demotion(state.history, at),
+             N_("This demotion notice has already been decided."),
+             N_("No such demotion notice."))
     after = program.withdraw_demotion_notice(state, by=actor_for(principal), at=at,
                                              reason=data.reason)
     return _save_last(session, after)
@@ -492,7 +498,7 @@ def _contract_row(session: Session, partner_id: uuid.UUID,
                   contract_id: uuid.UUID) -> StrategicContractRow:
     row = session.get(StrategicContractRow, contract_id)
     if row is None or row.partner_id != partner_id:
-        raise NotFound("No such contract.")
+        raise NotFound(N_("No such contract."))
     return row
 
 
@@ -512,8 +518,10 @@ def _check_contract(session: Session, row: StrategicContractRow) -> None:
     for other in _contract_rows(session, row.partner_id):
         if other.id != row.id and other.starts_on <= row.ends_on \
                 and row.starts_on <= other.ends_on:
-            raise Conflict(f"Contract {row.reference!r} would overlap contract "
-                           f"{other.reference!r} ({other.starts_on} to {other.ends_on}).")
+            raise Conflict(N_("Contract {reference} would overlap contract {reference2} "
+                              "({starts_on} to {ends_on})."),
+                           reference=repr(row.reference), reference2=repr(other.reference),
+                           starts_on=other.starts_on, ends_on=other.ends_on)
 
 
 def _today(at: datetime) -> date:
@@ -525,11 +533,12 @@ def create_contract(session: Session, principal: Principal, partner_id: uuid.UUI
     require_staff(principal)
     _lock(session, any_partner(session, partner_id))
     if data.starts_on < _today(at):
-        raise Unprocessable(f"A contract cannot start before today ({_today(at)}); "
-                            "rates never apply retroactively.")
+        raise Unprocessable(N_("A contract cannot start before today ({at}); rates never apply "
+                               "retroactively."), at=_today(at))
     if session.exec(select(StrategicContractRow)
                     .where(StrategicContractRow.reference == data.reference)).first():
-        raise Conflict(f"A contract with reference {data.reference!r} already exists.")
+        raise Conflict(N_("A contract with reference {reference} already exists."),
+                       reference=repr(data.reference))
     row = StrategicContractRow(
         partner_id=partner_id, reference=data.reference,
         partner_share_bps=data.partner_share_bps, platform_fee_bps=data.platform_fee_bps,
@@ -551,14 +560,14 @@ def update_contract(session: Session, principal: Principal, partner_id: uuid.UUI
     today = _today(at)
     if data.partner_share_bps is not None and data.platform_fee_bps is not None:
         if row.starts_on <= today:
-            raise Conflict(f"Contract {row.reference!r} has started; its rate cannot change "
-                           "(end it and sign a new one).")
+            raise Conflict(N_("Contract {reference} has started; its rate cannot change (end "
+                              "it and sign a new one)."), reference=repr(row.reference))
         row.partner_share_bps = data.partner_share_bps
         row.platform_fee_bps = data.platform_fee_bps
     if data.ends_on is not None:
         if data.ends_on < today:
-            raise Unprocessable(f"A contract cannot end before today ({today}); sales "
-                                "already made keep their rate.")
+            raise Unprocessable(N_("A contract cannot end before today ({today}); sales "
+                                   "already made keep their rate."), today=today)
         row.ends_on = data.ends_on
     row.updated_at = at
     _check_contract(session, row)
@@ -574,7 +583,7 @@ def delete_contract(session: Session, principal: Principal, partner_id: uuid.UUI
     _lock(session, any_partner(session, partner_id))
     row = _contract_row(session, partner_id, contract_id)
     if row.starts_on <= _today(at):
-        raise Conflict(f"Contract {row.reference!r} has started; set ends_on to end it "
-                       "instead (past sales keep their rate).")
+        raise Conflict(N_("Contract {reference} has started; set ends_on to end it instead "
+                          "(past sales keep their rate)."), reference=repr(row.reference))
     session.delete(row)
     session.flush()
