@@ -149,7 +149,8 @@ def purchase(db: Database, provider: PaymentProvider, name: str, data: PurchaseC
     with db.read() as session:
         skill = catalog.get_skill(session, name)
         price = service.price_of(session, skill)
-        seller_id = price.seller_id if price is not None else None
+        seller_id = price.seller_id if price is not None \
+            and price.kind != PriceKind.FREE.value else None
     destination = seller_account(db, provider, seller_id) if seller_id else None
     with db.write() as session:
         licence = _start(session, name, data, provider, key)
