@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from marketplace.errors import PayloadTooLarge
-from marketplace.openapi import problem
+from marketplace.i18n import request_locale
+from marketplace.messages import Message as Sentence
+from marketplace.messages import ngettext
+from marketplace.openapi import localized_problem
 
 _UPLOAD_PATHS: Final = re.compile(r"^/(legacy/?|v1/skills/[^/]+/releases/?|portal/upload)$")
 _FORM_OVERHEAD: Final = 256 * 1024  # metadata fields twine sends beside the file
@@ -34,10 +38,9 @@ class BodySizeLimit:
                 except ValueError:
                     declared = 0
                 if declared > limit:
-                    response = problem(413, PayloadTooLarge.title,
-                                       f"The request body is larger than the limit of "
-                                       f"{limit} bytes.", PayloadTooLarge.slug,
-                                       {"Connection": "close"})
+                    response = localized_problem(
+                        413, PayloadTooLarge.title, _too_large(limit), PayloadTooLarge.slug,
+                        request_locale(HTTPConnection(scope)), {"Connection": "close"})
                     await response(scope, receive, send)
                     return
         received = 0
@@ -48,8 +51,13 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise PayloadTooLarge(f"The request body is larger than the limit of "
-                                          f"{limit} bytes.")
+                    raise PayloadTooLarge(_too_large(limit))
             return message
 
         await self.app(scope, counting_receive, send)
+
+
+def _too_large(limit: int) -> Sentence:
+    return Sentence.of(ngettext("The request body is larger than the limit of {n} byte.",
+                                "The request body is larger than the limit of {n} bytes.",
+                                limit), {})

@@ -139,3 +139,13 @@ def _json(body: bytes | memoryview) -> dict[str, Any]:
 
     data: dict[str, Any] = json.loads(bytes(body))
     return data
+
+
+def test_body_limit_is_said_in_the_request_language(client: TestClient) -> None:
+    body = b"[" + b"0," * 600_000 + b"0]"
+    response = client.post("/v1/tokens", content=body, headers={
+        "Accept-Language": "ja", "Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert response.headers["content-language"] == "ja"
+    assert response.json()["type"] == "https://robeing.dev/problems/too-large"
+    assert response.json()["detail"].startswith("リクエスト本文が上限の")
