@@ -19,7 +19,9 @@ from robeing_sdk import __version__
 DESCRIPTION = """\
 The robeing skill marketplace: a package index that pip and twine speak (`/simple/`,
 `/legacy/`) and a REST API under `/v1/`. Errors use one problem-details shape
-(`type`, `title`, `status`, `detail`).
+(`type`, `title`, `status`, `detail`). People's texts (`title`, `detail`, skill names and
+descriptions) come in ko, en, ja, zh or es: `?locale=` on any request, else
+`Accept-Language`; `Content-Language` says which. `type` and `status` never change.
 """
 
 
