@@ -127,9 +127,13 @@ def _prefer_trigram_index(session: Session) -> None:
     For words found in a large share of the skills its planner costs the bitmap scan above
     a sequential scan of every search text, which measured about twice as slow (10,000
     skills, two words each in about a quarter of them). Every word here has a trigram, so
-    the index always applies; ``SET LOCAL`` ends with the read transaction.
+    the index always applies. Turning sequential scans off makes the planner add a huge
+    penalty to any that remain (the small ``name_review`` subquery), which would push the
+    plan's cost past ``jit_above_cost`` and spend hundreds of milliseconds compiling it, so
+    JIT goes off too. Both settings end with the read transaction (``is_local``).
     """
-    session.execute(sql_text("SET LOCAL enable_seqscan = off"))
+    session.execute(sql_text("SELECT set_config('enable_seqscan', 'off', true), "
+                             "set_config('jit', 'off', true)"))
 
 
 def _join_fts(statement: Any) -> Any:

@@ -106,11 +106,13 @@ def test_search_is_driven_by_the_index(db: Database, published: Any) -> None:
             assert plan[0].startswith("SCAN skill_fts VIRTUAL TABLE INDEX"), plan
             assert "SEARCH skill USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
         else:
-            assert statements[-2][0] == "SET LOCAL enable_seqscan = off"
-            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            steer = statements[-2][0]
+            assert "set_config('enable_seqscan', 'off', true)" in steer
+            connection.exec_driver_sql(steer)
             plan = [row[0] for row in connection.exec_driver_sql(
-                "EXPLAIN " + statement, parameters).all()]
+                "EXPLAIN (ANALYZE, FORMAT TEXT) " + statement, parameters).all()]
             assert any("ix_skill_search_trgm" in step for step in plan), plan
+            assert not any(step.startswith("JIT:") for step in plan), plan
 
 
 @pytest.mark.parametrize("parameter", ["q", "category", "locale", "tier", "sdk"])
