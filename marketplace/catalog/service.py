@@ -156,14 +156,16 @@ def texts_of(session: Session, skills: Sequence[Skill]) -> dict[uuid.UUID, Skill
     found = {skill.id: SkillTexts({}, {}) for skill in skills}
     if not found:
         return found
-    rows = session.exec(select(SkillText).where(col(SkillText.skill_id).in_(list(found)))
-                        .order_by(col(SkillText.locale))).all()
-    for row in rows:
-        texts = found[row.skill_id]
-        if row.display_name:
-            texts.display_names[row.locale] = row.display_name
-        if row.description:
-            texts.descriptions[row.locale] = row.description
+    rows = session.exec(  # plain tuples: building ORM objects here took half the time
+        select(SkillText.skill_id, SkillText.locale, SkillText.display_name,
+               SkillText.description).where(col(SkillText.skill_id).in_(list(found)))
+        .order_by(col(SkillText.locale))).all()
+    for skill_id, locale, display_name, description in rows:
+        texts = found[skill_id]
+        if display_name:
+            texts.display_names[locale] = display_name
+        if description:
+            texts.descriptions[locale] = description
     return found
 
 
