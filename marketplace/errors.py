@@ -6,7 +6,8 @@
     ├── BadRequest                        400
     │   ├── UploadRejected                400  an upload failed validation
     │   │   └── FileExists                400  "File already exists ..." (twine understands it)
-    │   └── BadCursor                     400  a pagination cursor we did not issue
+    │   ├── BadCursor                     400  a pagination cursor we did not issue
+    │   └── InvalidLocale                 400  ``?locale=`` malformed or not supported
     ├── Unauthorized                      401  no, wrong or revoked credentials
     ├── Forbidden                         403  authenticated, but not allowed on this object
     ├── NotFound                          404
@@ -72,6 +73,13 @@ class FileExists(UploadRejected):
 class BadCursor(BadRequest):
     title = N_("Invalid cursor")
     slug = "bad-cursor"
+
+
+class InvalidLocale(BadRequest):
+    """Raised as a response before routing (:class:`marketplace.i18n.LocaleNegotiation`)."""
+
+    title = N_("Invalid locale")
+    slug = "invalid-locale"
 
 
 class Unauthorized(MarketplaceError):
@@ -156,6 +164,7 @@ __all__ = [
     "Conflict",
     "FileExists",
     "Forbidden",
+    "InvalidLocale",
     "MarketplaceError",
     "NotAcceptable",
     "NotFound",

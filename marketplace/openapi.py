@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from marketplace.errors import BadRequest, MarketplaceError, from_program_error
+from marketplace.errors import InvalidLocale, MarketplaceError, from_program_error
 from marketplace.i18n import request_locale, sdk_translations, translations
 from marketplace.messages import N_, Message
 from partners.program import ProgramError
@@ -70,13 +70,6 @@ def localized_problem(status: int, title: str, message: Message, slug: str, loca
         if title_text != title and detail is not None:
             return problem(status, title_text, detail, slug, headers, locale)
     return problem(status, title, message.english(), slug, headers)
-
-
-class InvalidLocale(BadRequest):
-    """``?locale=`` is malformed or names a language the marketplace does not speak."""
-
-    title = N_("Invalid locale")
-    slug = "invalid-locale"
 
 
 def locale_problem(exc: LocaleError, locale: str) -> JSONResponse:

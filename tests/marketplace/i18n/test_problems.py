@@ -9,9 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from marketplace import errors
+from marketplace.errors import InvalidLocale
 from marketplace.i18n import translations
 from marketplace.messages import Message, ngettext
-from marketplace.openapi import InvalidLocale, localized_problem
+from marketplace.openapi import localized_problem
 from robeing_sdk.i18n import SUPPORTED_LOCALES
 from robeing_sdk.i18n.checks import check_package_folder
 
