@@ -3,8 +3,9 @@
     python bench/marketplace/bench_index.py                      # ours, SQLite and PostgreSQL
     python bench/marketplace/bench_index.py --peers              # + devpi-server, pypiserver
     python bench/marketplace/bench_index.py --quick              # 1,000 skills, 5 s per load
-    python bench/marketplace/bench_index.py --search-only        # only the two search loads,
-                                                                 # merged into results.json
+    python bench/marketplace/bench_index.py --search-only --label after
+                                    # only the two search loads, merged into results.json and
+                                    # added to search_history.json under the label
 
 Load comes from wrk (``apt-get install wrk``): 2 threads, 32 connections, 15 s, loopback
 only. PostgreSQL is used when ``ROBEING_TEST_DATABASE_URL`` is set (a fresh schema, dropped
@@ -297,8 +298,9 @@ def bench_peers(skills: int, duration: int, work: Path) -> list[dict[str, Any]]:
     return results
 
 
-def search_only(skills: int, duration: int) -> None:
-    """Re-measure search on both databases and replace those cells in ``results.json``."""
+def search_only(skills: int, duration: int, label: str) -> None:
+    """Re-measure search on both databases, replace those cells in ``results.json`` and
+    add the run, labelled, to ``search_history.json``."""
     path = HERE / "results.json"
     results: list[dict[str, Any]] = json.loads(path.read_text()) if path.exists() else []
     fresh = []
@@ -309,6 +311,15 @@ def search_only(skills: int, duration: int) -> None:
             if pg_url:
                 fresh.append(bench_ours("postgresql", skills, duration, work, pg_url, False,
                                         True))
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    history_path = HERE / "search_history.json"
+    history = json.loads(history_path.read_text()) if history_path.exists() else []
+    for new in fresh:
+        history.append({"label": label, "date": today,
+                        "database": new["server"].removeprefix("robeing (").rstrip(")"),
+                        **{k: new[k] for k in ("search_one", "search_varied", "rss_mb")}})
+        new["search_run"] = today
+    history_path.write_text(json.dumps(history, indent=2) + "\n")
     for new in fresh:
         old = next((r for r in results if r["server"] == new["server"]
                     and r["skills"] == new["skills"]), None)
@@ -331,13 +342,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--search-only", action="store_true",
                         help="measure only search and merge it into the existing results")
+    parser.add_argument("--label", default="search-only",
+                        help="names a --search-only run in search_history.json")
     args = parser.parse_args()
     if args.quick:
         args.skills, args.peer_skills, args.duration = 1_000, 200, 5
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     if args.search_only:
-        search_only(args.skills, args.duration)
+        search_only(args.skills, args.duration, args.label)
         return
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -17,7 +17,60 @@ def _cell(result: dict[str, Any], key: str) -> str:
     value = result.get(key)
     if not isinstance(value, dict):
         return "–"
-    return f"{value['rps']:,.0f} rps, p99 {value['p99_ms']:.1f} ms"
+    median = f"p50 {value['p50_ms']:.1f} ms, " if "p50_ms" in value else ""
+    return f"{value['rps']:,.0f} rps, {median}p99 {value['p99_ms']:.1f} ms"
+
+
+def _mb(result: dict[str, Any]) -> str:
+    return f"{result['rss_mb']:.0f} MB" if "rss_mb" in result else "–"
+
+
+def _statements(here: Path) -> list[str]:
+    """Cold searches without HTTP (``bench_search_statements.py --label …``)."""
+    path = here / "statements.json"
+    if not path.exists():
+        return []
+    lines = ["## Cold searches without HTTP", "",
+             "`bench_search_statements.py`: the 400 two-word queries of the wrk run, each once "
+             "(so none is cached), at 10,000 skills: the search statement alone and the whole "
+             "`search()` call. SQLite: CPU time of the process (steady on a busy machine); "
+             "PostgreSQL: wall time (the work is in the server). Milliseconds.", "",
+             "| run | database | statement p50 | statement p99 | `search()` p50 | "
+             "`search()` p99 |", "|---|---|---|---|---|---|"]
+    for run in json.loads(path.read_text()):
+        lines.append(f"| {run['label']} ({run['date']}) | {run['database']} | "
+                     f"{run['statement_p50_ms']:.1f} | {run['statement_p99_ms']:.1f} | "
+                     f"{run['search_p50_ms']:.1f} | {run['search_p99_ms']:.1f} |")
+    return [*lines, ""]
+
+
+def _search_history(here: Path) -> list[str]:
+    """Search-only runs (``--search-only --label …``), oldest first, one row each."""
+    path = here / "search_history.json"
+    if not path.exists():
+        return []
+    runs = json.loads(path.read_text())
+    lines = ["## Search runs", "",
+             "Search-only runs (`bench_index.py --search-only --label LABEL`), 10,000 skills, "
+             "wrk 2 threads, 32 connections, 15 s; *before* and *after* ran back to back on the "
+             "same machine, from the same script, so they compare with each other even when "
+             "the machine was busy (it was: other test suites shared its 2 cores, so the "
+             "absolute numbers are worse than on a quiet machine).", "",
+             "| run | database | search, one query | search, 400 queries | RSS |",
+             "|---|---|---|---|---|"]
+    for run in runs:
+        lines.append(f"| {run['label']} ({run['date']}) | {run['database']} | "
+                     f"{_cell(run, 'search_one')} | {_cell(run, 'search_varied')} | "
+                     f"{_mb(run)} |")
+    return [*lines, ""]
+
+
+def _stale_note(results: list[dict[str, Any]]) -> list[str]:
+    dated = sorted({r["search_run"] for r in results if "search_run" in r})
+    if not dated:
+        return []
+    return [f"The search cells of the robeing rows were re-measured on {', '.join(dated)} "
+            "(`--search-only`); every other cell is from the last full run.", ""]
 
 
 def write_report(results: list[dict[str, Any]], folder: Path) -> None:
@@ -43,21 +96,49 @@ def write_report(results: list[dict[str, Any]], folder: Path) -> None:
                          f"{r['pip_overhead'] * 100:+.1f} % |")
     lines += ["", "Targets (issue 3): " + "; ".join(f"{k}: {v}" for k, v in TARGETS.items())
               + "; upload median < 150 ms; pip overhead within 5 %; RSS < 200 MB.", ""]
+    lines += _stale_note(results)
     lines += ["## Reading the numbers", "",
               "- Index pages are rendered once per change of the index serial and served from a "
               "per-process cache (gzip for clients that accept it), so the project page and "
               "`/simple/` cost about the same at 1,000 and 10,000 skills, on SQLite and "
               "PostgreSQL alike.",
-              "- *search, 400 queries* picks two of 20 words at random per request: the first "
-              "time each of the 400 combinations is asked it runs a `LIKE` scan over the "
-              "search text (about 8 ms at 10,000 skills, GIL-bound), which is what the p99 "
-              "shows; repeated queries are served from the cache until the next publish or "
-              "yank. A real full-text index (SQLite FTS5, PostgreSQL `tsvector`) is the way "
-              "to bring cold queries under the 50 ms p99 target.",
+              "- *search, 400 queries* picks two of 20 words at random per request; the first "
+              "time each of the 400 combinations is asked it is computed, repeats are served "
+              "from the cache until the next publish or yank. Those first computations come "
+              "in a burst at the start of the run and are what the p99 shows.",
+              "- Search finds, ranks and pages in one statement that starts at an index "
+              "(see *Search runs* below): on SQLite the FTS5 trigram table is external "
+              "content over `skill`, keyed by its rowid, so a query reads only the index and "
+              "reaches each match by rowid (the old table copied each skill's id and text, "
+              "and reading the id back for every match was half the cost); on PostgreSQL the "
+              "read transaction steers the planner to the `pg_trgm` GIN index, which it "
+              "otherwise skipped for a sequential scan of every search text (with JIT off "
+              "for that transaction: the planner's penalty on the remaining small scan "
+              "would otherwise trigger ~400 ms of JIT compilation per query). The statement "
+              "alone is 40 % faster on both databases (*Cold searches without HTTP* below). "
+              "Ranking by FTS5 `bm25()` or `pg_trgm` `similarity()` was measured too "
+              "and costs more than the matching itself (+2.5 ms and +8 ms per query), since "
+              "every benchmark word occurs in about a quarter of the skills and a two-word "
+              "query still matches about 600 of them, all of which must be scored; the "
+              "relevance tiers (name, name prefix, inside the name, summary, elsewhere) are "
+              "computed on the matches in the same statement instead.",
+              "- **Target not met.** In the latest search runs *search, 400 queries* is "
+              "at p99 439–535 ms against the 50 ms target, and below 1,000 rps. Those runs "
+              "shared the 2 cores with other test suites (the load average was 4–7): even "
+              "*search, one query*, which is served entirely from the cache, had a p99 of "
+              "136–165 ms there, against 19–30 ms in the quiet full run above. Against the "
+              "previous code in the same conditions, the cold-query p99 fell by 30 % "
+              "(SQLite) and 27 % (PostgreSQL) and throughput rose 2.5× and 1.2×. A quiet "
+              "re-run is still owed; a cold query still costs 7–11 ms of CPU, and the "
+              "burst of 400 of them at the start of a 15 s run is what the p99 measures, "
+              "so the target likely also needs cheaper cold queries (fewer Python "
+              "round-trips per search, or precomputed results for common words).",
               "- pip timings are medians of 5 interleaved installs of one wheel (`--no-deps`, "
               "no cache); a few percent either way is noise at this size.",
               "- Peers were served the same 1,000 projects × 3 wheels (pypiserver from a "
               "folder, devpi-server from an index filled with twine, `--offline-mode`).", ""]
+    lines += _search_history(Path(__file__).resolve().parent)
+    lines += _statements(Path(__file__).resolve().parent)
     try:
         import matplotlib
 
