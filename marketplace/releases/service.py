@@ -280,8 +280,10 @@ def compatible(session: Session, skill: Skill, sdk_version: str, *,
 
 
 def find_file(session: Session, sha256: str, filename: str) -> File:
+    """A downloadable file: not deleted, and not of a skill held for name review."""
     file = session.exec(select(File).where(File.filename == filename)).first()
-    if file is None or file.sha256 != sha256 or file.deleted_at is not None:
+    if (file is None or file.sha256 != sha256 or file.deleted_at is not None
+            or review.is_hidden(session, file.skill_id)):
         raise NotFound(N_("No such file."))
     return file
 

@@ -84,8 +84,10 @@ def test_confusable_name_is_held_until_approved(client: TestClient, held: Partne
 def test_held_skill_takes_more_files_but_a_rejected_one_none(
         client: TestClient, held: PartnerHandle, staff: PartnerHandle, wheels: Any,
         upload_file: Any) -> None:
-    assert upload_file(held, wheels("t0asting", version="1.1.0")).status_code == 200
+    more = upload_file(held, wheels("t0asting", version="1.1.0"))
+    assert more.status_code == 200
     assert not listed(client, "t0asting")["page"]
+    assert client.get(more.json()["url"]).status_code == 404  # not even by its file URL
     [review] = pending(client, staff)
     rejected = client.post(f"{REVIEWS}/{review['id']}/reject", headers=staff.bearer)
     assert rejected.status_code == 200, rejected.text
