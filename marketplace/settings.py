@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(10_000, ge=5_000)
     index_cache_seconds: int = Field(60, ge=0, description="Cache-Control max-age of pages.")
     echo_sql: bool = False
+    portal_registration: bool = Field(True, description="Let new partners register "
+                                      "themselves on the portal (/portal/register).")
     default_locale: str = Field("en", max_length=35,
                                 description="Language of API texts when the request names "
                                             "none (ko, en, ja, zh, es).")

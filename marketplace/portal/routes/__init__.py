@@ -7,10 +7,10 @@ from fastapi.responses import Response
 
 from marketplace.portal.auth import Viewer
 from marketplace.portal.render import page
-from marketplace.portal.routes import account, money, program, skills
+from marketplace.portal.routes import account, money, program, register, skills
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
-for area in (account, skills, program, money):
+for area in (account, register, skills, program, money):
     router.include_router(area.router)
 
 

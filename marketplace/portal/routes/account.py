@@ -58,7 +58,8 @@ def _sign_in_page(request: Request, *, status: int = 200, error: str | None = No
                   email: str = "", next_path: str = "/portal/") -> Response:
     csrf = sign_in_csrf(request)
     response = page(request, "sign_in.html", None, status=status, error=error, csrf=csrf,
-                    email=email, next=safe_next(next_path))
+                    email=email, next=safe_next(next_path),
+                    registration=request.app.state.settings.portal_registration)
     set_cookie(request, response, SIGN_IN_CSRF_COOKIE, csrf, max_age=3600)
     return response
 

@@ -50,7 +50,12 @@ def dashboard(request: Request, user: SignedInUser, db: DatabaseDep) -> Response
                 for skill in skills]
 
     rows = read(db, mine)
-    return page(request, "dashboard.html", user, skills=rows,
+    texts = texts_for(pick_locale(request))
+    welcome = texts.gettext("Welcome, {name}: your partner account is ready.",
+                            name=user.principal.partner_name) \
+        if request.query_params.get("welcome") == "1" else None
+    return page(request, "dashboard.html", user, skills=rows, notice=welcome,
+                legacy_url=f"{request.base_url}legacy/",
                 total_downloads=sum(row["skill"].downloads for row in rows))
 
 
