@@ -49,7 +49,7 @@ def read_skill_manifest(contents: Contents, *, name: str,
 def _one_entry_point(group: Mapping[str, str], source: str) -> tuple[str, str]:
     if len(group) != 1:
         if not group:
-            raise DistributionRejected(N_("The {source} declares no {group} entry point; a "
+            raise DistributionRejected(N_("The {source} declares no {group} entry points; a "
                                           "skill distribution declares exactly one."),
                                        source=source, group=SKILL_GROUP)
         raise DistributionRejected(ngettext(
