@@ -80,11 +80,16 @@ class S3ArtifactStore:
         import boto3
         from botocore.config import Config
 
+        options: dict[str, Any] = {"retries": {"max_attempts": 5, "mode": "standard"}}
+        if endpoint_url:  # not AWS: path-style URLs, and only the checksums S3 itself requires
+            # (several S3-compatible stores refuse the CRC headers boto3 sends since 1.36)
+            options.update(s3={"addressing_style": "path"},
+                           request_checksum_calculation="when_required",
+                           response_checksum_validation="when_required")
         client = boto3.client(
             "s3", endpoint_url=endpoint_url, region_name=region,
             aws_access_key_id=access_key_id, aws_secret_access_key=secret_access_key,
-            config=Config(retries={"max_attempts": 5, "mode": "standard"},
-                          s3={"addressing_style": "path"} if endpoint_url else None))
+            config=Config(**options))
         return cls(S3Location.parse(url), client)
 
     def _key(self, sha256: str) -> str:
