@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import ConfigDict
 from sqlalchemy import LargeBinary, UniqueConstraint
@@ -82,3 +82,14 @@ class FilePublic(FileBase):
     yanked_reason: str | None
     uploaded_at: datetime
     downloads: int
+
+
+class DownloadDay(SQLModel, table=True):
+    """Downloads of one skill on one UTC day, counted with ``File.downloads`` (the portal's
+    chart and ``GET /v1/skills/{name}/downloads?days=``). Only days with downloads have rows."""
+
+    __tablename__ = "download_day"
+
+    skill_id: uuid.UUID = Field(foreign_key="skill.id", primary_key=True)
+    day: date = Field(primary_key=True)
+    downloads: int = 0

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from marketplace.accounts import service as accounts
 from marketplace.caching import cached_json
 from marketplace.catalog import service as catalog
+from marketplace.db import utcnow
 from marketplace.deps import (
     CurrentPrincipal,
     DatabaseDep,
@@ -29,10 +31,18 @@ from marketplace.releases.models import FilePublic, ReleasePublic, YankRequest
 router = APIRouter(prefix="/v1/skills/{name}", tags=["releases"])
 
 
+class DayDownloads(BaseModel):
+    day: date
+    downloads: int
+
+
 class Downloads(BaseModel):
     skill: str
     total: int
     files: dict[str, int]
+    days: list[DayDownloads] = Field(
+        default_factory=list, description="Downloads per UTC day, oldest first, the last "
+        "`days` days up to today (days without downloads as 0).")
 
 
 @router.get("/releases", response_model=list[ReleasePublic],
@@ -64,9 +74,14 @@ def list_files(skill: VisibleSkill, session: ReadSession, request: Request,
 
 @router.get("/downloads", response_model=Downloads, summary="Download counts",
             responses=problem_responses(404))
-def downloads(skill: VisibleSkill, session: ReadSession) -> Downloads:
+def downloads(skill: VisibleSkill, session: ReadSession,
+              days: Annotated[int, Query(ge=1, le=366, description="How many days of "
+                                         "per-day counts, up to today (UTC).")] = 30
+              ) -> Downloads:
     files = {f.filename: f.downloads for f, _ in service.files_of(session, skill)}
-    return Downloads(skill=skill.name, total=skill.downloads, files=files)
+    per_day = service.downloads_by_day(session, [skill.id], days, utcnow().date())
+    return Downloads(skill=skill.name, total=skill.downloads, files=files,
+                     days=[DayDownloads(day=day, downloads=n) for day, n in per_day])
 
 
 @router.get("/compatible", response_model=ReleasePublic,

@@ -18,12 +18,12 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from packaging.version import InvalidVersion, Version
-from sqlalchemy import text
+from sqlalchemy import func, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
@@ -36,6 +36,7 @@ from marketplace.index.service import bump_serial
 from marketplace.messages import N_
 from marketplace.partners import service as partners
 from marketplace.releases.models import (
+    DownloadDay,
     File,
     FilePublic,
     Release,
@@ -309,12 +310,50 @@ def discard_blob(db: Database, store: ArtifactStore, sha256: str) -> None:
     _discard_unreferenced(db, store, sha256)
 
 
-def count_download(session: Session, file_id: uuid.UUID) -> None:
+def count_download(session: Session, file_id: uuid.UUID, at: datetime | None = None) -> None:
     file = session.get(File, file_id)
     if file is not None:
         file.downloads += 1
         session.add(file)
         catalog.count_download(session, file.skill_id)
+        _count_day(session, file.skill_id, (at or utcnow()).date())
+
+
+def _count_day(session: Session, skill_id: uuid.UUID, day: date) -> None:
+    """Add one to the skill's count for ``day``: a single insert-or-increment statement, so
+    concurrent downloads neither lose a count nor collide on the first one of a day."""
+    table = DownloadDay.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        statement: Any = pg_insert(table)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        statement = sqlite_insert(table)
+    statement = statement.values(skill_id=skill_id, day=day, downloads=1)
+    session.exec(statement.on_conflict_do_update(
+        index_elements=[table.c.skill_id, table.c.day],
+        set_={"downloads": table.c.downloads + 1}))
+
+
+def downloads_by_day(session: Session, skill_ids: Iterable[uuid.UUID], days: int,
+                     today: date) -> list[tuple[date, int]]:
+    """Downloads per UTC day of these skills together, the ``days`` days up to ``today``,
+    oldest first, days without downloads as 0."""
+    first = today - timedelta(days=days - 1)
+    ids = list(skill_ids)
+    counts: dict[date, int] = {}
+    if ids:
+        rows = session.exec(select(col(DownloadDay.day), func.sum(DownloadDay.downloads))
+                            .where(col(DownloadDay.skill_id).in_(ids),
+                                   col(DownloadDay.day) >= first,
+                                   col(DownloadDay.day) <= today)
+                            .group_by(col(DownloadDay.day))).all()
+        counts = {day: int(total or 0) for day, total in rows}
+    return [(first + timedelta(days=i), counts.get(first + timedelta(days=i), 0))
+            for i in range(days)]
 
 
 SWEEP_GRACE: Final = timedelta(hours=1)

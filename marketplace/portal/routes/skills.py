@@ -8,6 +8,7 @@ same one sentence twine would show.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -18,8 +19,10 @@ from starlette.concurrency import run_in_threadpool
 from marketplace.catalog import search as catalog_search
 from marketplace.catalog import service as catalog
 from marketplace.catalog.models import Skill, SkillTexts
+from marketplace.db import utcnow
 from marketplace.deps import DatabaseDep, SettingsDep, SkillName, StoreDep
 from marketplace.errors import MarketplaceError
+from marketplace.portal import chart
 from marketplace.portal.auth import SignedInUser, check_csrf
 from marketplace.portal.calls import Refused, read, refused, write
 from marketplace.portal.i18n import pick_locale, texts_for
@@ -38,23 +41,25 @@ Field = Annotated[str, Form(max_length=4096)]
 def dashboard(request: Request, user: SignedInUser, db: DatabaseDep) -> Response:
     chain = fallback_chain(pick_locale(request))
 
-    def mine(session: Session) -> list[dict[str, Any]]:
+    def mine(session: Session) -> tuple[list[dict[str, Any]], list[tuple[date, int]]]:
         if user.principal.is_staff:
-            return []
+            return [], []
         skills, _ = catalog_search.search(session, catalog_search.Query(
             partner_ids=(user.principal.partner_id,), sort=catalog_search.Sort.DOWNLOADS,
             limit=catalog_search.MAX_PAGE))
         texts = catalog.texts_of(session, skills)
         top = max((skill.downloads for skill in skills), default=0) or 1
         return [_row(skill, texts[skill.id], chain, round(100 * skill.downloads / top))
-                for skill in skills]
+                for skill in skills], releases.downloads_by_day(
+            session, [skill.id for skill in skills], chart.DAYS, utcnow().date())
 
-    rows = read(db, mine)
+    rows, per_day = read(db, mine)
     texts = texts_for(pick_locale(request))
     welcome = texts.gettext("Welcome, {name}: your partner account is ready.",
                             name=user.principal.partner_name) \
         if request.query_params.get("welcome") == "1" else None
     return page(request, "dashboard.html", user, skills=rows, notice=welcome,
+                chart=chart.bar_chart(texts, per_day),
                 legacy_url=f"{request.base_url}legacy/",
                 total_downloads=sum(row["skill"].downloads for row in rows))
 
@@ -71,15 +76,17 @@ def _skill_page(request: Request, user: SignedInUser, db: DatabaseDep, name: str
                 status: int = 200, error: str | None = None) -> Response:
     chain = fallback_chain(pick_locale(request))
 
-    def load(session: Session) -> tuple[dict[str, Any], object]:
+    def load(session: Session) -> tuple[dict[str, Any], object, list[tuple[date, int]]]:
         skill = catalog.get_skill(session, name)
         catalog.require_publisher(session, skill, user.principal)
         row = _row(skill, catalog.texts_of(session, [skill])[skill.id], chain)
-        return row, releases.public_releases(session, skill)
+        return row, releases.public_releases(session, skill), releases.downloads_by_day(
+            session, [skill.id], chart.DAYS, utcnow().date())
 
-    row, found = read(db, load)
+    row, found, per_day = read(db, load)
     return page(request, "skill.html", user, status=status, error=error, skill=row["skill"],
-                row=row, releases=found)
+                row=row, releases=found,
+                chart=chart.bar_chart(texts_for(pick_locale(request)), per_day))
 
 
 @router.get("/skills/{name}")

@@ -1,5 +1,6 @@
-"""Migration a8000000portal creates the portal's tables and its downgrade removes them; the
-package's public face is its sorted ``__all__``."""
+"""Migration a8000000portal creates the portal's tables and its downgrade removes them (and
+ab000000downloaddays its ``download_day``); the package's public face is its sorted
+``__all__``."""
 
 from __future__ import annotations
 
@@ -50,6 +51,20 @@ def test_upgrade_creates_and_downgrade_drops_the_portal_tables(empty_db: Databas
         assert not TABLES & set(inspect(connection).get_table_names())
         assert schema.current_revision(connection) == "a7000000commerce"
     schema.upgrade(empty_db, "a8000000portal")
+
+
+def test_download_days_migration_up_and_down(empty_db: Database) -> None:
+    schema.upgrade(empty_db, "ab000000downloaddays")
+    with empty_db.engine.connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("download_day")}
+        assert columns == {"skill_id", "day", "downloads"}
+        assert inspect(connection).get_pk_constraint("download_day")["constrained_columns"] \
+            == ["skill_id", "day"]
+    with empty_db.engine.begin() as connection:
+        command.downgrade(schema.alembic_config(connection), "aa000000namereview")
+    with empty_db.engine.connect() as connection:
+        assert "download_day" not in inspect(connection).get_table_names()
+    schema.upgrade(empty_db, "ab000000downloaddays")
 
 
 def test_public_names_match_all() -> None:
