@@ -44,7 +44,7 @@ class Chart:
     base: int  # the y of the zero line
     peak: str
     bars: tuple[Bar, ...]
-    ticks: tuple[tuple[float, str], ...]  # (x, short date) under the bars
+    ticks: tuple[tuple[float, str, str], ...]  # (x, short date, text-anchor) under the bars
     summary: str  # the <desc>: total, period, busiest day
     total: int
 
@@ -67,8 +67,12 @@ def bar_chart(texts: Texts, series: list[tuple[dt.date, int]]) -> Chart:
         bars.append(Bar(x=round(LEFT + i * slot + slot * 0.15, 1), y=round(base - height, 1),
                         width=round(slot * 0.7, 1), height=height, day=texts.date(day),
                         count=texts.number(count), label=label))
-    ticks = tuple((round(LEFT + i * slot + slot / 2, 1), _short(texts, series[i][0]))
-                  for i in sorted({0, len(series) // 2, len(series) - 1}) if series)
+    # First, middle and last day; the outer labels align to the chart's edges (not clipped).
+    ticks = tuple(
+        (float(LEFT) if i == 0 else float(WIDTH) if i == len(series) - 1
+         else round(LEFT + i * slot + slot / 2, 1), _short(texts, series[i][0]),
+         "start" if i == 0 else "end" if i == len(series) - 1 else "middle")
+        for i in sorted({0, len(series) // 2, len(series) - 1}) if series)
     total = sum(count for _, count in series)
     if series and peak:
         busiest = next(day for day, count in series if count == peak)

@@ -1,9 +1,10 @@
 """The portal driven as a person uses it: Debian's Chromium through Playwright, against a
 real uvicorn server on a free port, in English and in Korean.
 
-A partner signs in with its token, uploads a wheel and sees it listed, creates and revokes
-a token, asks for a promotion; staff approve it in another browser; the partner sees the new
-tier. Skipped only when ``/usr/bin/chromium`` is missing (``.ci/run`` installs it).
+A new partner registers itself (an operator-made one signs in with its token instead),
+uploads a wheel and sees it listed with its downloads chart, creates and revokes a token,
+asks for a promotion; staff approve it in another browser; the partner sees the new tier and
+what a sale earns it. Skipped only when ``/usr/bin/chromium`` is missing (``.ci/run`` installs it).
 
 With ``ROBEING_PORTAL_SCREENSHOTS=docs/portal`` the walk also saves the screenshots the docs
 show (desktop and phone width).
@@ -15,15 +16,19 @@ import os
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from sqlmodel import select
 
 from marketplace import ledger
+from marketplace.accounts.models import Partner
 from marketplace.db import Database, utcnow
 from tests.marketplace.conftest import PartnerFactory, PartnerHandle
 from tests.marketplace.portal.conftest import confirm_certified
@@ -86,11 +91,57 @@ def _shoot(page: object, name: str, lang: str) -> None:
 TEXTS = {
     "en": {"published": "Published hello-skill 1.0.0", "pending": "is waiting for a staff "
            "decision", "certified": "Certified", "registered": "Registered",
-           "sales": "1 sale: $49.00", "downloads": "3 downloads"},
+           "sales": "1 sale: $49.00", "downloads": "3 downloads",
+           "differ": "The two passwords differ.", "chart": "3 downloads from"},
     "ko": {"published": "hello-skill 1.0.0을(를) 게시했습니다", "pending": "스태프의 결정을 "
            "기다리고 있습니다", "certified": "인증", "registered": "등록",
-           "sales": "판매 1건: US$49.00", "downloads": "다운로드 3회"},
+           "sales": "판매 1건: US$49.00", "downloads": "다운로드 3회",
+           "differ": "두 비밀번호가 다릅니다.", "chart": "다운로드 3회"},
 }
+
+
+REGISTRATION = {"en": ("Nova Labs", "hello@nova.example"),
+                "ko": ("Nova Labs KR", "hello@nova-kr.example")}
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_new_partner_registers_and_walks_through(
+        lang: str, live_url: str, browser: object, make_staff: Callable[..., PartnerHandle],
+        wheels: Callable[..., Path], db: Database) -> None:
+    """A new partner, as a new user would: registers from the sign-in page, publishes a free
+    skill, has its evidence confirmed, is promoted, sees what a sale earns it."""
+    from playwright.sync_api import expect
+
+    name, email = REGISTRATION[lang]
+    staff = make_staff()
+    context = browser.new_context(locale=lang, viewport=DESKTOP)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{live_url}/portal/")
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    _shoot(page, "sign-in", lang)
+    page.click("a[href='/portal/register']")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=repeat]", PASSWORD + "!")
+    page.select_option("select[name=partner_type]", "integration")
+    page.click("form[action='/portal/register'] button[type=submit]")
+    expect(page.locator("p.error")).to_contain_text(TEXTS[lang]["differ"])
+    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=repeat]", PASSWORD)
+    _shoot(page, "register", lang)
+    page.click("form[action='/portal/register'] button[type=submit]")
+    expect(page).to_have_url(f"{live_url}/portal/dashboard?welcome=1")
+    expect(page.locator("section.next-steps")).to_contain_text("twine upload")
+    _shoot(page, "welcome", lang)
+    with db.read() as session:
+        partner_id = session.exec(select(Partner.id).where(Partner.name == name)).one()
+    with httpx.Client(base_url=live_url) as api:
+        # only the partner's id is used: a registered partner has no token yet
+        confirm_certified(api, staff, PartnerHandle(name, partner_id, "", uuid.uuid4()))
+    _walk(page, browser, live_url, lang, partner_id, staff, wheels, db, shoot=True)
+    context.close()
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -98,43 +149,61 @@ def test_partner_walkthrough(lang: str, live_url: str, browser: object,
                              make_partner: PartnerFactory,
                              make_staff: Callable[..., PartnerHandle],
                              wheels: Callable[..., Path], db: Database) -> None:
+    """The same walk for a partner an operator made, signing in with its first token."""
     from playwright.sync_api import expect
 
-    texts = TEXTS[lang]
     partner, staff = make_partner("acme"), make_staff()
     with httpx.Client(base_url=live_url) as api:
-        confirm_certified(api, staff, partner)  # type: ignore[arg-type]
+        confirm_certified(api, staff, partner)
     context = browser.new_context(locale=lang, viewport=DESKTOP)  # type: ignore[attr-defined]
     page = context.new_page()
 
     page.goto(f"{live_url}/portal/")
     expect(page.locator("html")).to_have_attribute("lang", lang)
-    _shoot(page, "sign-in", lang)
     page.fill("input[name=token]", partner.token)
     page.click("form:has(input[name=token]) button[type=submit]")
     expect(page).to_have_url(f"{live_url}/portal/dashboard")
+    _walk(page, browser, live_url, lang, partner.id, staff, wheels, db, shoot=False)
+    context.close()
+
+
+def _walk(page: Any, browser: Any, live_url: str, lang: str, partner_id: uuid.UUID,
+          staff: PartnerHandle, wheels: Callable[..., Path], db: Database, *,
+          shoot: bool) -> None:
+    """From the dashboard: upload, downloads, tokens, promotion, staff approval, money."""
+    from playwright.sync_api import expect
+
+    texts = TEXTS[lang]
+
+    def shot(target: object, name: str) -> None:
+        if shoot:
+            _shoot(target, name, lang)
 
     page.goto(f"{live_url}/portal/upload")
     page.set_input_files("input[name=content]", str(wheels("hello-skill")))
     page.click("#upload-form button[type=submit]")
     expect(page.locator("p.notice")).to_contain_text(texts["published"])
-    _shoot(page, "upload", lang)
+    shot(page, "upload")
     for file in httpx.get(f"{live_url}/v1/skills/hello-skill/files").json() * 3:
         assert httpx.get(f"{live_url}{file['url']}").status_code == 200  # as pip would
     page.goto(f"{live_url}/portal/dashboard")
     expect(page.locator("a[href='/portal/skills/hello-skill']")).to_be_visible()
     expect(page.locator("p.summary")).to_contain_text(texts["downloads"])
-    _shoot(page, "dashboard", lang)
+    expect(page.locator("svg.bars-svg rect.bar")).to_have_count(30)
+    expect(page.locator("svg.bars-svg desc")).to_contain_text(texts["chart"])
+    shot(page, "dashboard")
     page.click("a[href='/portal/skills/hello-skill']")
-    expect(page.locator("table")).to_contain_text("hello_skill-1.0.0-py3-none-any.whl")
-    _shoot(page, "skill", lang)
+    expect(page.locator("td code", has_text="hello_skill-1.0.0-py3-none-any.whl")
+           ).to_be_visible()
+    expect(page.locator("svg.bars-svg rect.bar")).to_have_count(30)
+    shot(page, "skill")
 
     page.goto(f"{live_url}/portal/tokens")
     page.fill("input[name=description]", "laptop")
     page.click("form[action='/portal/tokens'] button[type=submit]")
     secret = page.locator("#new-token").inner_text()
     assert secret.startswith("rbt_")
-    _shoot(page, "tokens", lang)
+    shot(page, "tokens")
     page.locator("tr", has_text="laptop").locator("button.danger").click()
     expect(page.locator("tr.revoked", has_text="laptop")).to_be_visible()
     assert httpx.get(f"{live_url}/v1/tokens", headers={
@@ -146,23 +215,23 @@ def test_partner_walkthrough(lang: str, live_url: str, browser: object,
     page.click("form[action='/portal/program/promotion'] button[type=submit]")
     expect(page.locator("#pending-request")).to_contain_text(texts["pending"])
 
-    desk = browser.new_context(locale=lang, viewport=DESKTOP)  # type: ignore[attr-defined]
+    desk = browser.new_context(locale=lang, viewport=DESKTOP)
     staff_page = desk.new_page()
     staff_page.goto(f"{live_url}/portal/staff/reviews")
     staff_page.fill("input[name=token]", staff.token)
     staff_page.click("form:has(input[name=token]) button[type=submit]")
     expect(staff_page).to_have_url(f"{live_url}/portal/staff/reviews")
     staff_page.fill("textarea[name=reason]", "All three requirements confirmed.")
-    _shoot(staff_page, "review-queue", lang)
+    shot(staff_page, "review-queue")
     staff_page.click("button[value=approve]")
     expect(staff_page.locator("section.review")).to_have_count(0)
     desk.close()
 
     page.goto(f"{live_url}/portal/program")
     expect(page.locator("#current-tier")).to_have_text(texts["certified"])
-    _shoot(page, "program", lang)
+    shot(page, "program")
     with db.write() as session:  # a sale and a partial refund, as commerce records them
-        ledger.record_sale(session, sale_id="sale-1", partner_id=partner.id,
+        ledger.record_sale(session, sale_id="sale-1", partner_id=partner_id,
                            skill_name="hello-skill", amount=4_900, currency="USD",
                            occurred_at=utcnow(), provider_payment_id="pi_1")
         ledger.record_refund(session, sale_id="sale-1", refund_id="re-1", amount=900,
@@ -170,10 +239,9 @@ def test_partner_walkthrough(lang: str, live_url: str, browser: object,
         session.commit()
     page.goto(f"{live_url}/portal/money")
     expect(page.locator("#statement")).to_contain_text(texts["sales"])
-    _shoot(page, "money", lang)
+    shot(page, "money")
     page.goto(f"{live_url}/portal/account")
-    _shoot(page, "account", lang)
-    context.close()
+    shot(page, "account")
 
 
 def test_switching_language_to_korean(live_url: str, browser: object,
