@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 
 import httpx
@@ -140,3 +141,32 @@ def test_operators_can_turn_registration_off(closed: FastAPI) -> None:
         response = client.post("/portal/register", data={"csrf_token": csrf_of(form.text),
                                                          **GOOD})
         assert response.status_code == 404
+
+
+@pytest.mark.postgres
+def test_racing_sends_create_one_partner(app: FastAPI, database_url: str | None,
+                                         db: Database) -> None:
+    """Four sends of one form at the same moment (threads, PostgreSQL): one partner, and
+    every send ends signed in to it."""
+    if database_url is None or not database_url.startswith("postgresql"):
+        pytest.skip("threads against PostgreSQL")
+    client = TestClient(app)
+    data = {"csrf_token": csrf_of(client.get("/portal/register").text), **GOOD}
+    cookie = client.cookies.get("robeing_portal_csrf") or ""
+    start = threading.Barrier(4)
+    answers: list[int] = []
+
+    def send() -> None:
+        browser = TestClient(app)
+        browser.cookies.set("robeing_portal_csrf", cookie, path="/portal")
+        start.wait()
+        answers.append(browser.post("/portal/register", data=data,
+                                    follow_redirects=False).status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [303] * 4
+    assert partners(db) == 1
