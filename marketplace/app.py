@@ -69,6 +69,9 @@ def create_app(settings: Settings | None = None, *, store: ArtifactStore | None 
     from marketplace.review.routes import router as review_router
 
     app.include_router(review_router)
+    from marketplace.metrics.routes import router as metrics_router
+
+    app.include_router(metrics_router)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and database check")
     def healthz() -> dict[str, str]:

@@ -185,6 +185,9 @@ def robeing_register_commands(cli: typer.Typer) -> None:
 
     app.add_typer(usage_app, name="usage")
     app.add_typer(purchases_app, name="purchases")
+    from marketplace.metrics.cli import register as register_metrics
+
+    register_metrics(app)
     from marketplace.portal.cli import portal_app
 
     app.add_typer(portal_app, name="portal")

@@ -1,0 +1,133 @@
+"""The monthly cost structure as data: the shipped ``costs.toml`` or an operator's file.
+
+``ROBEING_METRICS_COSTS_FILE`` names a TOML file of the same shape that replaces the shipped
+one as a whole (a partial file would silently mix two cost bases). Every amount is an
+integer of minor units in the file's one ISO 4217 ``currency``; the file is validated with
+pydantic and a bad one is refused with one sentence naming the problem.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Final
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from robeing_sdk.models import CurrencyCode
+
+MAX_AMOUNT: Final = 10**15
+"""Larger than any real monthly figure in minor units; fits a 64-bit integer with room."""
+SHIPPED: Final = "costs.toml"
+MONTH: Final = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+Amount = Annotated[int, Field(ge=0, le=MAX_AMOUNT)]
+Name = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class MetricsSettings(BaseSettings):
+    """Where the operator's cost file is, if any (``ROBEING_METRICS_*``)."""
+
+    model_config = SettingsConfigDict(env_prefix="ROBEING_METRICS_", extra="ignore")
+
+    costs_file: Path | None = Field(None, description="A TOML cost file replacing the "
+                                                      "shipped defaults.")
+
+
+class UnitEconomicsConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    target_price: Amount
+    break_even_markup_percent: int = Field(ge=0, le=1000)
+    margin_per_robeing: int = Field(gt=0, le=MAX_AMOUNT)
+
+
+class Acquisition(BaseModel):
+    """What was spent to win buyers: one monthly figure, a month's own figure winning."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    monthly_spend: Amount | None = None
+    months: dict[str, Amount] = Field(default_factory=dict)
+
+    @field_validator("months")
+    @classmethod
+    def _months(cls, value: dict[str, int]) -> dict[str, int]:
+        for key in value:
+            if not MONTH.match(key):
+                raise ValueError(f"{key!r} is not a month; use YYYY-MM")
+        return value
+
+    def spend_for(self, month: str) -> int | None:
+        return self.months.get(month, self.monthly_spend)
+
+
+class CostConfig(BaseModel):
+    """The validated cost file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    currency: CurrencyCode
+    unit_economics: UnitEconomicsConfig
+    categories: dict[Name, dict[Name, Amount]] = Field(min_length=1)
+    acquisition: Acquisition = Field(default_factory=Acquisition)
+
+    @field_validator("categories")
+    @classmethod
+    def _not_empty(cls, value: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+        for name, items in value.items():
+            if not items:
+                raise ValueError(f"category {name} has no cost items")
+        return value
+
+    def category_totals(self) -> dict[str, int]:
+        return {name: sum(items.values()) for name, items in self.categories.items()}
+
+    @property
+    def total(self) -> int:
+        return sum(self.category_totals().values())
+
+
+class CostDataError(ValueError):
+    """The cost file cannot be read or is invalid; the message is one sentence."""
+
+    def __init__(self, source: str, problem: str) -> None:
+        self.source, self.problem = source, problem
+        super().__init__(f"The cost data in {source} is invalid: {problem}.")
+
+
+def parse_costs(text: str, source: str) -> CostConfig:
+    try:
+        return CostConfig.model_validate(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as exc:
+        raise CostDataError(source, str(exc)) from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        message = str(first.get("msg", "is invalid")).removeprefix("Value error, ")
+        raise CostDataError(source, f"{where + ': ' if where else ''}{message}") from None
+
+
+def shipped_text() -> str:
+    return resources.files(__package__ or "marketplace.metrics").joinpath(SHIPPED) \
+        .read_text(encoding="utf-8")
+
+
+def load_costs(path: Path | None = None) -> tuple[CostConfig, str]:
+    """The cost data and where it came from: ``path``, else the setting, else the shipped file."""
+    path = path or MetricsSettings().costs_file
+    if path is None:
+        return parse_costs(shipped_text(), f"marketplace/metrics/{SHIPPED} (shipped)"), \
+            f"marketplace/metrics/{SHIPPED} (the seed's figures, shipped)"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CostDataError(str(path), exc.strerror if isinstance(exc, OSError)
+                            and exc.strerror else str(exc)) from None
+    return parse_costs(text, str(path)), f"{path} (ROBEING_METRICS_COSTS_FILE)"
+
+
+__all__ = ["CostConfig", "CostDataError", "MetricsSettings", "load_costs", "parse_costs"]
