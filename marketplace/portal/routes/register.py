@@ -13,6 +13,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from marketplace.accounts.models import PartnerCreate
 from marketplace.deps import DatabaseDep, SettingsDep
@@ -104,11 +105,17 @@ def register(request: Request, db: DatabaseDep, settings: SettingsDep, csrf_toke
     problem = _problem(texts, name, email, password, repeat, partner_type)
     if problem is not None:
         return _page(request, status=422, error=problem, **kept)
+    earlier = request.cookies.get(SESSION_COOKIE)  # this browser's old session ends
+
+    def sign_up(session: Session) -> str:
+        sessions.sign_out(session, earlier)
+        return registration.register(session, name, email, password,
+                                     PartnerType(partner_type), now)
+
     secret: str | None = None
     for _attempt in range(2):  # a concurrent double send loses the insert race: look again
         try:
-            secret = write(db, lambda s: registration.register(
-                s, name, email, password, PartnerType(partner_type), now))
+            secret = write(db, sign_up)
             break
         except IntegrityError:
             continue

@@ -15,10 +15,10 @@ from sqlmodel import func, select
 from marketplace.accounts.models import Partner
 from marketplace.app import create_app
 from marketplace.db import Database
-from marketplace.portal.models import PortalCredential
+from marketplace.portal.models import PortalCredential, PortalSession
 from marketplace.settings import Settings
 from tests.marketplace.conftest import PartnerFactory
-from tests.marketplace.portal.conftest import alerts, csrf_of, sign_in_password
+from tests.marketplace.portal.conftest import alerts, csrf_of, sign_in, sign_in_password
 
 GOOD = {"name": "Nova Labs", "email": "Hello@Nova.example", "password": "correct horse battery",
         "repeat": "correct horse battery", "partner_type": "integration"}
@@ -27,9 +27,10 @@ GOOD = {"name": "Nova Labs", "email": "Hello@Nova.example", "password": "correct
 def register(client: TestClient, lang: str = "en", **fields: str) -> httpx.Response:
     form = client.get(f"/portal/register?lang={lang}")
     assert form.status_code == 200
-    return client.post(f"/portal/register?lang={lang}",
-                       data={"csrf_token": csrf_of(form.text), **GOOD, **fields},
-                       follow_redirects=False)
+    response: httpx.Response = client.post(
+        f"/portal/register?lang={lang}",
+        data={"csrf_token": csrf_of(form.text), **GOOD, **fields}, follow_redirects=False)
+    return response
 
 
 def partners(db: Database) -> int:
@@ -111,6 +112,19 @@ def test_double_submit_creates_one_partner(client: TestClient, db: Database) -> 
     other = register(client, password="another password!", repeat="another password!")
     assert other.status_code == 409
     assert partners(db) == 1
+
+
+def test_registering_ends_the_browsers_earlier_session(
+        client: TestClient, db: Database, make_partner: PartnerFactory) -> None:
+    token = csrf_of(client.get("/portal/register").text)  # the form, opened first
+    sign_in(client, make_partner("acme").token)  # then someone signs in in this browser
+    client.cookies.set("robeing_portal_csrf", token, path="/portal")
+    response = client.post("/portal/register", data={"csrf_token": token, **GOOD},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    with db.read() as session:  # acme's session ended; only the new partner's is left
+        rows = session.exec(select(PortalSession)).all()
+    assert len(rows) == 1
 
 
 def test_csrf_and_rate_limit(client: TestClient, db: Database) -> None:
