@@ -16,15 +16,8 @@ from marketplace.commerce.models import Licence
 from marketplace.commerce.usage import bill_period
 from marketplace.db import Database
 from marketplace.ledger.models import SaleEntry
-from tests.marketplace.commerce.conftest import (  # noqa: F401
-    Seller,
-    buy,
-    certified,
-    seller,
-    set_price,
-)
+from tests.marketplace.commerce.conftest import Seller, buy, set_price
 from tests.marketplace.conftest import PartnerHandle
-from tests.marketplace.partners.conftest import make_staff, staff  # noqa: F401
 
 PATH = "/v1/staff/metrics"
 
@@ -46,7 +39,7 @@ def backdate(db: Database, email: str, to: datetime) -> None:
         session.commit()
 
 
-def test_only_staff_read_the_metrics(client: TestClient, staff: PartnerHandle,  # noqa: F811
+def test_only_staff_read_the_metrics(client: TestClient, staff: PartnerHandle,
                                      make_partner: Callable[..., PartnerHandle]) -> None:
     assert client.get(PATH).status_code == 401
     partner = make_partner("plain")
@@ -57,7 +50,7 @@ def test_only_staff_read_the_metrics(client: TestClient, staff: PartnerHandle,  
 
 
 def test_bad_and_future_months_are_422(client: TestClient,
-                                       staff: PartnerHandle) -> None:  # noqa: F811
+                                       staff: PartnerHandle) -> None:
     bad = client.get(PATH, params={"month": "2026-13"}, headers=staff.bearer)
     assert bad.status_code == 422
     future = client.get(PATH, params={"month": "2999-01", "locale": "ko"},
@@ -69,7 +62,7 @@ def test_bad_and_future_months_are_422(client: TestClient,
 
 
 def test_an_empty_marketplace_reports_nulls_with_reasons(client: TestClient,
-                                                         staff: PartnerHandle,  # noqa: F811
+                                                         staff: PartnerHandle,
                                                          ) -> None:
     body = client.get(PATH, params={"locale": "ko"}, headers=staff.bearer).json()
     assert body["costs"]["total"] == {"amount": 21_310_000, "currency": "KRW",
@@ -91,7 +84,7 @@ def test_an_empty_marketplace_reports_nulls_with_reasons(client: TestClient,
 
 
 def test_real_purchases_give_n_mrr_churn_ltv_and_cac(
-        client: TestClient, seller: Seller, staff: PartnerHandle,  # noqa: F811
+        client: TestClient, seller: Seller, staff: PartnerHandle,
         db: Database, app: FastAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     start = this_month_start()
     last_month = start - timedelta(days=5)
