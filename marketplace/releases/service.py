@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from packaging.version import InvalidVersion, Version
-from sqlalchemy import func, text
+from sqlalchemy import func, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
@@ -313,8 +313,10 @@ def discard_blob(db: Database, store: ArtifactStore, sha256: str) -> None:
 def count_download(session: Session, file_id: uuid.UUID, at: datetime | None = None) -> None:
     file = session.get(File, file_id)
     if file is not None:
-        file.downloads += 1
-        session.add(file)
+        # In SQL (downloads = downloads + 1), not from the value read above: two downloads
+        # at once on PostgreSQL would otherwise both write the same new total.
+        session.exec(update(File).where(col(File.id) == file_id)
+                     .values(downloads=col(File.downloads) + 1))
         catalog.count_download(session, file.skill_id)
         _count_day(session, file.skill_id, (at or utcnow()).date())
 

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
+from marketplace.catalog.models import Skill
 from marketplace.db import Database, utcnow
 from marketplace.portal.chart import bar_chart
 from marketplace.portal.i18n import texts_for
@@ -105,4 +106,7 @@ def test_concurrent_downloads_lose_no_count(
     assert errors == []
     with db.read() as session:
         day = session.exec(select(DownloadDay)).one()
+        file = session.exec(select(File)).one()
+        skill = session.exec(select(Skill)).one()
     assert day.downloads == 40  # one upsert each: no lost count, no duplicate-key error
+    assert file.downloads == skill.downloads == 40  # the totals, incremented in SQL
