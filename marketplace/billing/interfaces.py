@@ -21,6 +21,7 @@ from typing import Protocol, runtime_checkable
 from marketplace.billing.models import (
     AccountRequest,
     BalanceTransactionPage,
+    Charge,
     ConnectedAccount,
     Payment,
     PaymentRequest,
@@ -63,6 +64,11 @@ class PaymentProvider(Protocol):
 
     def get_payment(self, payment_id: str) -> Payment:
         """The payment's current state (reconciliation and crash recovery)."""
+        ...
+
+    def get_charge(self, charge_id: str) -> Charge:
+        """A payment's charge with its balance transaction's processing ``fee`` (what the
+        ledger records as the provider's fee) and the application fee it kept."""
         ...
 
     def create_refund(self, request: RefundRequest) -> Refund:

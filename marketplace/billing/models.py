@@ -195,6 +195,24 @@ class Payment(_Result):
     created: datetime
 
 
+class Charge(_Result):
+    """A payment's charge with what Stripe took for processing it.
+
+    ``fee`` is the ``fee`` of the charge's balance transaction (Stripe's processing fee, in
+    the charge's currency); ``application_fee`` what the destination charge kept for the
+    platform (``application_fee_amount``).
+    """
+
+    id: str
+    amount: int
+    currency: Currency
+    payment_id: str | None
+    application_fee: int
+    balance_transaction: str | None
+    fee: int
+    created: datetime
+
+
 class Subscription(_Result):
     id: str
     status: str
@@ -282,6 +300,7 @@ __all__ = [
     "Amount",
     "BalanceTransaction",
     "BalanceTransactionPage",
+    "Charge",
     "ConnectedAccount",
     "Currency",
     "IdempotencyKey",

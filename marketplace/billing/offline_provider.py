@@ -29,6 +29,7 @@ from marketplace.billing import stripe_shapes as shapes
 from marketplace.billing.models import (
     AccountRequest,
     BalanceTransactionPage,
+    Charge,
     ConnectedAccount,
     Payment,
     PaymentRequest,
@@ -40,7 +41,7 @@ from marketplace.billing.models import (
     SubscriptionRequest,
     Transfer,
 )
-from marketplace.billing.simulator import StripeSimulator
+from marketplace.billing.simulator import ProcessingFee, StripeSimulator, no_fee
 from marketplace.billing.webhooks import (
     DEFAULT_TOLERANCE,
     WebhookDelivery,
@@ -59,14 +60,16 @@ class OfflineProvider:
 
     def __init__(self, *, webhook_secret: str, on_webhook: WebhookSink | None = None,
                  clock: Callable[[], float] = time.time,
-                 tolerance: int = DEFAULT_TOLERANCE) -> None:
+                 tolerance: int = DEFAULT_TOLERANCE,
+                 processing_fee: ProcessingFee = no_fee) -> None:
         if not webhook_secret:
             raise ValueError("the offline provider signs its webhooks; give it a secret")
         self._secret = webhook_secret
         self._on_webhook = on_webhook
         self._clock = clock
         self._tolerance = tolerance
-        self._sim = StripeSimulator(id_prefix=OFFLINE_PREFIX, clock=clock)
+        self._sim = StripeSimulator(id_prefix=OFFLINE_PREFIX, clock=clock,
+                                    processing_fee=processing_fee)
         self._outbox: list[WebhookDelivery] = []
         self._outbox_lock = threading.Lock()
 
@@ -99,6 +102,10 @@ class OfflineProvider:
 
     def get_payment(self, payment_id: str) -> Payment:
         return shapes.payment_from(self._call("GET", f"/v1/payment_intents/{payment_id}", {}))
+
+    def get_charge(self, charge_id: str) -> Charge:
+        return shapes.charge_from(self._call("GET", f"/v1/charges/{charge_id}",
+                                             {"expand": ["balance_transaction"]}))
 
     def create_refund(self, request: RefundRequest) -> Refund:
         return shapes.refund_from(self._call("POST", "/v1/refunds",

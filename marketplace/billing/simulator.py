@@ -12,6 +12,9 @@ Modelled (Stripe Connect destination charges, test mode only):
   (``confirm=true`` with ``pm_card_visa``) succeeds: a charge, a transfer of the full amount
   to ``transfer_data[destination]`` and the application fee back to the platform.
   ``pm_card_chargeDeclined`` is declined (402, ``card_declined``).
+- ``GET /v1/charges/{id}`` (``expand[]=balance_transaction`` gives the processing fee);
+  each charge's balance transaction carries ``processing_fee(amount, currency)`` as its
+  ``fee`` (``no_fee`` by default, :class:`StripeFee` for Stripe's card pricing).
 - ``POST /v1/refunds``: full, partial and repeated; ``reverse_transfer`` pulls the refunded
   amount back from the partner, ``refund_application_fee`` returns our fee in proportion
   (cumulative floor: the fee refunded so far is ``fee * refunded // amount``, so a full
@@ -41,7 +44,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 import stripe
@@ -59,6 +62,31 @@ DECLINING_METHODS: Final = {
     "pm_card_chargeDeclined": "generic_decline",
     "pm_card_chargeDeclinedInsufficientFunds": "insufficient_funds",
 }
+
+
+ProcessingFee = Callable[[int, str], int]
+"""Stripe's processing fee for a charge of ``amount`` minor units of ``currency`` (lower case)."""
+
+
+def no_fee(amount: int, currency: str) -> int:
+    """The default: charges cost nothing to process (so balances are easy to follow)."""
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class StripeFee:
+    """Stripe's card pricing: ``percent_bps`` of the amount (basis points, rounded half up
+    to a minor unit) plus a fixed part per currency (US cards: 2.9 % + 30 cents), never more
+    than the charge. Taken from the platform's balance with the charge, never returned on a
+    refund."""
+
+    percent_bps: int = 290
+    fixed: Mapping[str, int] = field(default_factory=lambda: {
+        "usd": 30, "eur": 25, "gbp": 20, "cad": 30, "aud": 30})
+
+    def __call__(self, amount: int, currency: str) -> int:
+        fee = (amount * self.percent_bps + 5_000) // 10_000 + self.fixed.get(currency.lower(), 0)
+        return min(fee, amount)
 
 
 def _month_later(timestamp: int) -> int:
@@ -190,7 +218,7 @@ class StripeSimulator:
 
     def __init__(self, *, id_prefix: str = "", salt: str = "",
                  clock: Callable[[], float] = time.time,
-                 processing_fee: Callable[[int, str], int] = lambda amount, currency: 0) -> None:
+                 processing_fee: ProcessingFee = no_fee) -> None:
         self.id_prefix = id_prefix
         self.salt = salt
         self.clock = clock
@@ -268,6 +296,10 @@ class StripeSimulator:
         if method == "GET" and match:
             _check_known(params, frozenset({"expand", "client_secret"}))
             return self._snapshot(self._get("payment_intent", match.group(1), "intent", 404))
+        match = re.fullmatch(r"/v1/charges/([A-Za-z0-9_]+)", path)
+        if method == "GET" and match:
+            _check_known(params, frozenset({"expand"}))
+            return self._retrieve_charge(match.group(1), params)
         if method == "POST" and path == "/v1/refunds":
             return self._create_refund(params)
         if method == "POST" and path == "/v1/transfers":
@@ -439,6 +471,19 @@ class StripeSimulator:
             with contextlib.suppress(StripeAPIError):  # a decline is on the intent + event
                 self._confirm(intent, payment_method)
             self.events.extend(self._pending_events[mark:])
+
+    def _retrieve_charge(self, charge_id: str, params: Params) -> StripeObject:
+        charge = self._snapshot(self._get("charge", charge_id, None, 404))
+        raw = params.get("expand") or []
+        expand = list(raw.values()) if isinstance(raw, dict) else \
+            [raw] if isinstance(raw, str) else list(raw)
+        for name in expand:
+            if name != "balance_transaction":
+                raise StripeAPIError(400, f"This property cannot be expanded ({name}).",
+                                     param="expand")
+            charge["balance_transaction"] = self._snapshot(
+                self.objects[str(charge["balance_transaction"])])
+        return charge
 
     def _confirm(self, intent: StripeObject, method: str) -> None:
         intent["payment_method"] = method
@@ -687,8 +732,8 @@ class StripeSimulator:
         invoice = self._store({
             "id": self._id("in"), "object": "invoice", "subscription": subscription["id"],
             "customer": subscription["customer"], "amount_due": amount, "amount_paid": 0,
-            "currency": currency, "status": "open", "payment_intent": None,
-            "created": self._now(), "livemode": False,
+            "currency": currency, "status": "open", "payment_intent": None, "charge": None,
+            "application_fee_amount": fee or None, "created": self._now(), "livemode": False,
             "subscription_details": {"metadata": dict(subscription["metadata"])},
             "lines": {"object": "list", "data": [{"amount": amount,
                                                   "period": {"start": start, "end": end}}]},
@@ -714,7 +759,7 @@ class StripeSimulator:
                 else "incomplete"
             self._event("invoice.payment_failed", invoice)
             return
-        invoice.update(status="paid", amount_paid=amount)
+        invoice.update(status="paid", amount_paid=amount, charge=intent["latest_charge"])
         subscription.update(status="active", current_period_start=start,
                             current_period_end=end)
         self._event("invoice.paid", invoice)
@@ -772,4 +817,5 @@ class StripeSimulator:
                 "data": [self._snapshot(row) for row in rows[:limit]]}
 
 
-__all__ = ["API_VERSION", "SimulatedResponse", "StripeAPIError", "StripeSimulator"]
+__all__ = ["API_VERSION", "ProcessingFee", "SimulatedResponse", "StripeAPIError", "StripeFee",
+           "StripeSimulator", "no_fee"]

@@ -25,6 +25,7 @@ from marketplace.billing.errors import BillingConfigurationError, PaymentProvide
 from marketplace.billing.models import (
     AccountRequest,
     BalanceTransactionPage,
+    Charge,
     ConnectedAccount,
     Payment,
     PaymentRequest,
@@ -125,6 +126,11 @@ class StripeProvider:
     def get_payment(self, payment_id: str) -> Payment:
         return shapes.payment_from(self._do(
             lambda: self._client.v1.payment_intents.retrieve(payment_id)))
+
+    def get_charge(self, charge_id: str) -> Charge:
+        params: Any = {"expand": ["balance_transaction"]}
+        return shapes.charge_from(self._do(
+            lambda: self._client.v1.charges.retrieve(charge_id, params)))
 
     def create_refund(self, request: RefundRequest) -> Refund:
         params: Any = shapes.refund_params(request)

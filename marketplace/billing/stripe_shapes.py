@@ -23,6 +23,7 @@ from marketplace.billing.models import (
     AccountRequest,
     BalanceTransaction,
     BalanceTransactionPage,
+    Charge,
     ConnectedAccount,
     Payment,
     PaymentRequest,
@@ -166,6 +167,16 @@ def payment_from(obj: Obj) -> Payment:
     })
 
 
+def charge_from(obj: Obj) -> Charge:
+    """A charge retrieved with ``expand=["balance_transaction"]`` (its fee is there)."""
+    txn = obj.get("balance_transaction")
+    fee = int(txn.get("fee") or 0) if isinstance(txn, Mapping) else 0
+    return Charge.model_validate({
+        **obj, "payment_id": _ref(obj.get("payment_intent")),
+        "application_fee": obj.get("application_fee_amount") or 0,
+        "balance_transaction": _ref(txn), "fee": fee})
+
+
 def refund_from(obj: Obj) -> Refund:
     return Refund.model_validate({**obj, "payment_id": _ref(obj.get("payment_intent")),
                                   "metadata": dict(obj.get("metadata") or {})})
@@ -223,6 +234,7 @@ __all__ = [
     "balance_page_from",
     "balance_transaction_from",
     "balance_transaction_params",
+    "charge_from",
     "error_from_response",
     "payment_from",
     "payment_params",

@@ -47,7 +47,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from marketplace.billing.simulator import API_VERSION, StripeAPIError, StripeSimulator
+from marketplace.billing.simulator import (
+    API_VERSION,
+    ProcessingFee,
+    StripeAPIError,
+    StripeFee,
+    StripeSimulator,
+    no_fee,
+)
 from marketplace.billing.webhooks import (
     SIGNATURE_HEADER,
     WebhookDelivery,
@@ -84,12 +91,14 @@ class StripeTestServer:
 
     def __init__(self, *, secret_key: str = DEFAULT_SECRET_KEY,
                  webhook_secret: str = DEFAULT_WEBHOOK_SECRET,
-                 clock: Callable[[], float] = time.time, auto_deliver: bool = True) -> None:
+                 clock: Callable[[], float] = time.time, auto_deliver: bool = True,
+                 processing_fee: ProcessingFee = no_fee) -> None:
         self.secret_key = secret_key
         self.webhook_secret = webhook_secret
         self.clock = clock
         self.auto_deliver = auto_deliver
-        self.simulator = StripeSimulator(salt=secrets.token_hex(4), clock=clock)
+        self.simulator = StripeSimulator(salt=secrets.token_hex(4), clock=clock,
+                                         processing_fee=processing_fee)
         self.attempts: list[WebhookAttempt] = []
         self.requests: list[tuple[str, str, str | None]] = []
         self._urls: list[str] = []
@@ -125,7 +134,9 @@ class StripeTestServer:
             headers["Idempotency-Key"] = key
         if response.replayed:
             headers["Idempotent-Replayed"] = "true"
-        if self.auto_deliver:
+        if self.auto_deliver and request.method != "GET":
+            # A GET changes nothing, and a webhook handler may GET from us (a charge's fee)
+            # while this server is still waiting for its answer to the delivery.
             await run_in_threadpool(self.deliver_pending)
         return JSONResponse(response.body, response.status, headers=headers)
 
@@ -272,8 +283,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--secret-key", default=DEFAULT_SECRET_KEY)
     parser.add_argument("--webhook-secret", default=DEFAULT_WEBHOOK_SECRET)
     parser.add_argument("--webhook-url", action="append", default=[])
+    parser.add_argument("--stripe-fees", action="store_true",
+                        help="charge Stripe's card processing fee (2.9 %% + 30 cents) on "
+                        "each charge instead of nothing")
     args = parser.parse_args(argv)
-    server = StripeTestServer(secret_key=args.secret_key, webhook_secret=args.webhook_secret)
+    server = StripeTestServer(secret_key=args.secret_key, webhook_secret=args.webhook_secret,
+                              processing_fee=StripeFee() if args.stripe_fees else no_fee)
     for url in args.webhook_url:
         server.add_webhook_url(url)
     print(json.dumps({"ROBEING_STRIPE_API_BASE": f"http://{args.host}:{args.port}",
@@ -289,6 +304,7 @@ if __name__ == "__main__":
 __all__ = [
     "DEFAULT_SECRET_KEY",
     "DEFAULT_WEBHOOK_SECRET",
+    "StripeFee",
     "StripeTestServer",
     "WebhookAttempt",
     "main",

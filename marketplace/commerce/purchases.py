@@ -52,13 +52,11 @@ class ProviderTrouble(MarketplaceError):
 def seller_account(db: Database, provider: PaymentProvider, partner_id: uuid.UUID) -> str:
     """The partner's connected account at ``provider``, created once (idempotent key)."""
     with db.read() as session:
-        row = session.exec(select(SellerAccount).where(
-            SellerAccount.partner_id == partner_id,
-            SellerAccount.provider == provider.name)).first()
+        known = service.connected_account_of(session, partner_id, provider.name)
         # The offline provider keeps its accounts in memory: a new process (the billing
         # command) makes the account again; the same key gives the same id.
-        if row is not None and provider.name != "offline":
-            return row.account_id
+        if known is not None and provider.name != "offline":
+            return known
     try:
         account = provider.create_connected_account(AccountRequest(
             partner_id=str(partner_id), country="US",
@@ -67,7 +65,7 @@ def seller_account(db: Database, provider: PaymentProvider, partner_id: uuid.UUI
     except BillingError as error:
         raise ProviderTrouble(f"The payment provider could not open the seller's account: "
                               f"{error}") from None
-    if row is not None:
+    if known is not None:
         return account.id
     with db.write() as session:
         session.add(SellerAccount(partner_id=partner_id, provider=provider.name,

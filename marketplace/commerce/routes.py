@@ -93,11 +93,12 @@ def create_refund(purchase_id: uuid.UUID, data: RefundCreate, request: Request,
              responses=problem_responses(400))
 async def stripe_webhook(request: Request, db: DatabaseDep) -> WebhookOutcome:
     body = await request.body()
+    provider = provider_of(request)
     try:
-        event = provider_of(request).parse_webhook(body, request.headers.get("stripe-signature"))
+        event = provider.parse_webhook(body, request.headers.get("stripe-signature"))
     except WebhookVerificationError as error:
         raise BadRequest(str(error)) from None
-    outcome = await run_in_threadpool(apply_webhook, db, event)
+    outcome = await run_in_threadpool(apply_webhook, db, event, provider)
     return WebhookOutcome(event_id=event.id, outcome=outcome)
 
 

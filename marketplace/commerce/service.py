@@ -11,6 +11,7 @@ import base64
 import binascii
 import hashlib
 import secrets
+import uuid
 from datetime import datetime
 from typing import Final
 
@@ -20,7 +21,7 @@ from sqlmodel import Session, select
 from marketplace.accounts.service import Principal
 from marketplace.catalog import service as catalog
 from marketplace.catalog.models import Skill
-from marketplace.commerce.models import Licence, LicenceStatus, SkillPrice
+from marketplace.commerce.models import Licence, LicenceStatus, SellerAccount, SkillPrice
 from marketplace.commerce.schemas import PricePublic, PriceSet
 from marketplace.db import utcnow
 from marketplace.errors import Forbidden, Unauthorized, Unprocessable
@@ -109,6 +110,17 @@ def public_price(session: Session, skill: Skill, locale: str) -> PricePublic:
                        currency=price.currency,
                        display=display(price.amount, price.currency, locale), locale=locale,
                        updated_at=price.updated_at)
+
+
+# -- seller accounts ----------------------------------------------------------------------
+
+def connected_account_of(session: Session, partner_id: uuid.UUID,
+                         provider: str) -> str | None:
+    """The partner's connected account at ``provider`` (``"stripe"``, ``"offline"``) as
+    commerce opened it for its first sale, or None if it has none. Read-only: the ledger's
+    payouts ask this instead of reading commerce's tables."""
+    return session.exec(select(SellerAccount.account_id).where(
+        SellerAccount.partner_id == partner_id, SellerAccount.provider == provider)).first()
 
 
 # -- licences -----------------------------------------------------------------------------

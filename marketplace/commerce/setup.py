@@ -16,7 +16,9 @@ def build_provider(db: Database, settings: BillingSettings | None = None) -> Pay
     holder: list[PaymentProvider] = []
 
     def deliver(delivery: WebhookDelivery) -> None:
-        apply_webhook(db, holder[0].parse_webhook(delivery.payload, delivery.signature_header))
+        provider = holder[0]
+        apply_webhook(db, provider.parse_webhook(delivery.payload, delivery.signature_header),
+                      provider)
 
     provider = build_payment_provider(settings or BillingSettings(), on_offline_webhook=deliver)
     holder.append(provider)

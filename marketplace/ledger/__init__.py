@@ -12,7 +12,13 @@ from marketplace.ledger.models import JournalEntry, JournalLine, Payout, RefundE
 from marketplace.ledger.payouts import PayoutOutcome, run_payouts
 from marketplace.ledger.reconcile import Difference, Report, reconcile
 from marketplace.ledger.schemas import Balance, CurrencyBalance, CurrencyStatement, Statement
-from marketplace.ledger.service import find_refund, find_sale, record_refund, record_sale
+from marketplace.ledger.service import (
+    find_refund,
+    find_sale,
+    find_sale_by_payment,
+    record_refund,
+    record_sale,
+)
 from marketplace.ledger.statements import balance, month_bounds, net_sales, statement
 
 __all__ = [
@@ -34,6 +40,7 @@ __all__ = [
     "balance",
     "find_refund",
     "find_sale",
+    "find_sale_by_payment",
     "month_bounds",
     "net_sales",
     "reconcile",

@@ -149,17 +149,12 @@ def _fail_on_provider_errors(exc: Exception) -> None:
 
 
 def seller_accounts(db: Database, provider_name: str) -> Callable[[uuid.UUID], str | None]:
-    """The partner's connected account as commerce recorded it (None: not onboarded)."""
-    from sqlmodel import select
-
-    from marketplace.commerce.models import SellerAccount
+    """The partner's connected account as commerce knows it (None: not onboarded)."""
+    from marketplace.commerce.service import connected_account_of
 
     def lookup(partner_id: uuid.UUID) -> str | None:
         with db.read() as session:
-            row = session.exec(select(SellerAccount).where(
-                SellerAccount.partner_id == partner_id,
-                SellerAccount.provider == provider_name)).first()
-            return row.account_id if row is not None else None
+            return connected_account_of(session, partner_id, provider_name)
 
     return lookup
 

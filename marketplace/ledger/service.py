@@ -102,6 +102,13 @@ def find_sale(session: Session, sale_id: str, *, lock: bool = False) -> SaleEntr
     return session.exec(statement.with_for_update() if lock else statement).first()
 
 
+def find_sale_by_payment(session: Session, provider_payment_id: str, *,
+                         lock: bool = False) -> SaleEntry | None:
+    """The sale recorded for a provider payment (each payment is recorded at most once)."""
+    statement = select(SaleEntry).where(SaleEntry.provider_payment_id == provider_payment_id)
+    return session.exec(statement.with_for_update() if lock else statement).first()
+
+
 def record_sale(session: Session, *, sale_id: str, partner_id: uuid.UUID, skill_name: str,
                 amount: int, currency: str, occurred_at: datetime,
                 provider_payment_id: str, provider_fee: int = 0,
@@ -269,4 +276,5 @@ def record_refund(session: Session, *, sale_id: str, refund_id: str, amount: int
     return _insert_once(session, build, existing)
 
 
-__all__ = ["find_refund", "find_sale", "record_refund", "record_sale", "split_of"]
+__all__ = ["find_refund", "find_sale", "find_sale_by_payment", "record_refund", "record_sale",
+           "split_of"]

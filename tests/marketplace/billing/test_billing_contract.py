@@ -62,6 +62,25 @@ def test_payment_goes_to_the_partner_with_our_fee(provider_harness: Harness) -> 
     assert provider_harness.provider.get_payment(payment.id) == payment
 
 
+def test_a_charge_tells_the_processing_fee_and_the_application_fee(
+        provider_harness: Harness) -> None:
+    from marketplace.billing.simulator import StripeFee
+
+    provider_harness.simulator.processing_fee = StripeFee()
+    account = provider_harness.account()
+    payment = provider_harness.provider.create_payment(
+        _payment(provider_harness, account.id, amount=1_234, currency="USD", fee=864))
+    assert payment.latest_charge is not None
+    charge = provider_harness.provider.get_charge(payment.latest_charge)
+    assert (charge.id, charge.payment_id) == (payment.latest_charge, payment.id)
+    assert (charge.amount, charge.currency) == (1_234, "USD")
+    assert charge.fee == 36 + 30  # 2.9 % of $12.34 rounded half up, plus 30 cents
+    assert charge.application_fee == 864
+    assert charge.balance_transaction is not None
+    with pytest.raises(ProviderObjectNotFound):
+        provider_harness.provider.get_charge(f"{provider_harness.id_prefix}ch_nothing")
+
+
 def test_idempotent_retry_returns_the_same_payment(provider_harness: Harness) -> None:
     account = provider_harness.account()
     request = _payment(provider_harness, account.id)

@@ -52,7 +52,7 @@ def test_one_event_delivered_by_racing_workers_is_applied_once(
     provider = app.state.payments
     delivery = make_delivery(event, "whsec_offline_test_mode", int(datetime.now(UTC).timestamp()))
     parsed = provider.parse_webhook(delivery.payload, delivery.signature_header)
-    outcomes = race(6, lambda: apply_webhook(db, parsed))
+    outcomes = race(6, lambda: apply_webhook(db, parsed, provider))
     assert sorted(outcomes).count("duplicate") == 5, outcomes
     with db.read() as session:
         (refund,) = session.exec(select(RefundEntry)).all()

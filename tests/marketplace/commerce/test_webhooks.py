@@ -197,6 +197,48 @@ def test_a_subscription_renews_lapses_and_cancels_through_stripe(
     assert verdict["valid"] is False and verdict["reason"] == "expired"
 
 
+def test_renewal_invoices_are_sales_and_their_refunds_reach_the_ledger(
+        client: TestClient, app: FastAPI, seller: Seller, stripe: StripeTestServer,
+        db: Database) -> None:
+    from marketplace.ledger.reconcile import reconcile
+
+    stripe.simulator.processing_fee = lambda amount, currency: amount // 40
+    assert set_price(client, seller, kind="subscription", amount=9_999).status_code == 200
+    assert buy(client, payment_method="pm_card_visa").status_code == 201
+    deliver_pending(client, stripe)
+    subscription = licence(db).subscription_id
+    assert subscription is not None
+    stripe.simulator.renew_subscription(subscription)
+    stripe.simulator.renew_subscription(subscription)
+    deliver_pending(client, stripe)
+    intents = [e["data"]["object"]["payment_intent"]
+               for e in stripe.events_of_type("invoice.paid")]
+    assert len(intents) == 3
+    provider = app.state.payments
+    provider.create_refund(RefundRequest(payment_id=intents[1], amount=4_000,
+                                         idempotency_key="renewal-1-part"))
+    provider.create_refund(RefundRequest(payment_id=intents[1], idempotency_key="renewal-1-rest"))
+    provider.create_refund(RefundRequest(payment_id=intents[2], amount=1,
+                                         idempotency_key="renewal-2-part"))
+    outcomes = deliver_pending(client, stripe)
+    assert sum(o.startswith("renewal invoice-") for o in outcomes) == 3, outcomes
+    for refunded in stripe.events_of_type("charge.refunded"):  # replays change nothing
+        assert deliver(client, stripe, {**refunded, "id": refunded["id"] + "_again"}) \
+            .startswith("renewal invoice-")
+    with db.read() as session:
+        sales = {s.provider_payment_id: s for s in session.exec(select(SaleEntry))}
+        assert [sales[i].sale_id.split("-")[0] for i in intents] == [
+            "licence", "invoice", "invoice"]
+        assert [sales[i].refunded for i in intents] == [0, 9_999, 1]
+        assert all(sales[i].provider_fee == 9_999 // 40 for i in intents)
+        refunds = session.exec(select(RefundEntry)).all()
+        assert sorted((r.sale_id == sales[intents[1]].sale_id, r.amount) for r in refunds) \
+            == [(False, 1), (True, 4_000), (True, 5_999)]
+        report = reconcile(session, provider)
+    assert report.differences == []
+    assert licence(db).status == "active"  # the subscription, not one invoice, decides
+
+
 def test_a_crash_before_the_licence_write_is_repaired_by_the_next_delivery(
         client: TestClient, seller: Seller, stripe: StripeTestServer, db: Database,
         monkeypatch: pytest.MonkeyPatch) -> None:
