@@ -27,6 +27,7 @@ from marketplace.commerce.purchases import month_after
 from marketplace.errors import Unprocessable
 from marketplace.ledger.models import RefundEntry, SaleEntry
 from marketplace.messages import N_
+from marketplace.metrics.costs import MONTH
 from marketplace.releases.models import DownloadDay
 from robeing_sdk.manifest import PriceKind
 
@@ -61,6 +62,8 @@ def window(month: str | None, now: datetime) -> Window:
         start = current
     else:
         try:
+            if not MONTH.match(month):  # strptime alone would take "2026-1"
+                raise ValueError(month)
             start = datetime.strptime(month, "%Y-%m").replace(tzinfo=UTC)
         except ValueError:
             raise Unprocessable(N_("{month} is not a month; use YYYY-MM."),

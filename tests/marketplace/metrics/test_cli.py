@@ -57,6 +57,8 @@ def test_bad_input_is_one_sentence(tmp_path: Path, settings: Settings) -> None:
     assert code == 1 and "2999-01 has not started yet" in output
     code, output = run(settings, "--month", "March")
     assert code == 1 and "'March' is not a month; use YYYY-MM." in output
+    code, output = run(settings, "--month", "2026-1")
+    assert code == 1 and "'2026-1' is not a month; use YYYY-MM." in output
     broken = tmp_path / "costs.toml"
     broken.write_text("currency = 'KRW'\n", encoding="utf-8")
     code, output = run(settings, "--costs-file", str(broken))
