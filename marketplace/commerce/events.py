@@ -140,7 +140,7 @@ def _usage_charge_for(session: Session, obj: dict[str, Any]) -> UsageCharge | No
         return None
 
 
-def _paid(session: Session, provider: PaymentProvider, licence: Licence, intent_id: str,
+def paid(session: Session, provider: PaymentProvider, licence: Licence, intent_id: str,
           charge_id: str | None, amount: int, at: datetime) -> None:
     """The licence's payment succeeded: record the sale, activate unless revoked since."""
     _record_sale(session, provider, sale_id=f"licence-{licence.id}", licence=licence,
@@ -174,7 +174,7 @@ def _payment_succeeded(session: Session, event: ProviderEvent, obj: dict[str, An
     licence = _licence_for(session, obj, payment_id=intent_id)
     if licence is None:
         return "ignored: no purchase for this payment"
-    _paid(session, provider, licence, intent_id, latest, amount, event.created)
+    paid(session, provider, licence, intent_id, latest, amount, event.created)
     return f"licence {licence.id} {licence.status}"
 
 
@@ -218,7 +218,7 @@ def _charge_refunded(session: Session, event: ProviderEvent, obj: dict[str, Any]
         return "ignored: no purchase for this charge"
     amount, total = int(obj.get("amount") or 0), int(obj.get("amount_refunded") or 0)
     if licence.activated_at is None or licence.charge_id is None:  # refund came first
-        _paid(session, provider, licence, str(intent_id or licence.payment_id), charge_id,
+        paid(session, provider, licence, str(intent_id or licence.payment_id), charge_id,
               amount, _at(obj.get("created"), event.created))
     delta = total - licence.refunded_amount
     if delta > 0:
@@ -353,7 +353,7 @@ def reconcile(db: Database, provider: PaymentProvider) -> list[str]:
             licence = session.get(Licence, licence_id)
             if licence is None or licence.status != LicenceStatus.PENDING:
                 continue
-            _paid(session, provider, licence, payment.id, payment.latest_charge,
+            paid(session, provider, licence, payment.id, payment.latest_charge,
                   payment.amount_received, payment.created)
             session.commit()
         repaired.append(str(licence_id))

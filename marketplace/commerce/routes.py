@@ -50,21 +50,25 @@ def provider_of(request: Request) -> PaymentProvider:
 
 @router.get("/v1/skills/{name}/price", summary="A skill's price, shown in the buyer's locale",
             responses=problem_responses(400, 404, 422))
-def get_price(skill: VisibleSkill, session: ReadSession, locale: LocaleQuery = None,
-              accept_language: AcceptLanguage = None) -> PricePublic:
+def get_price(skill: VisibleSkill, session: ReadSession, request: Request,
+              locale: LocaleQuery = None, accept_language: AcceptLanguage = None) -> PricePublic:
+    provider = provider_of(request)
     return service.public_price(session, skill,
-                                service.resolve_locale(locale, accept_language))
+                                service.resolve_locale(locale, accept_language),
+                                provider=provider.name, livemode=provider.livemode)
 
 
 @router.put("/v1/skills/{name}/price", summary="Set a skill's price (owners; paid: certified+)",
             responses=problem_responses(400, 401, 403, 404, 422))
 def put_price(name: SkillName, data: PriceSet, session: WriteSession,
-              principal: CurrentPrincipal, locale: LocaleQuery = None,
+              principal: CurrentPrincipal, request: Request, locale: LocaleQuery = None,
               accept_language: AcceptLanguage = None) -> PricePublic:
     skill = catalog.get_skill(session, name)
     service.set_price(session, skill, principal, data)
+    provider = provider_of(request)
     answer = service.public_price(session, skill, service.resolve_locale(locale,
-                                                                         accept_language))
+                                                                         accept_language),
+                                  provider=provider.name, livemode=provider.livemode)
     session.commit()
     return answer
 

@@ -54,6 +54,10 @@ class PricePublic(BaseModel):
     display: str = Field(description="The amount in the buyer's locale (Babel).")
     locale: str
     updated_at: datetime | None
+    provider: str = Field("offline", description="Who takes the payment: ``stripe``, or "
+                          "``offline``, the built-in test-mode provider (no real money).")
+    livemode: bool = Field(False, description="True only when real money moves.")
+    test_mode: bool = Field(True, description="``not livemode``: say so to the buyer.")
 
 
 class PurchaseCreate(BaseModel):
@@ -78,8 +82,10 @@ class PurchasePublic(BaseModel):
     currency: str
     display: str
     status: str
-    provider: str
+    provider: str = Field(description="``stripe``, or ``offline``: the built-in test-mode "
+                          "provider, which moves no real money.")
     livemode: bool = Field(description="False for test mode (the offline provider is never live).")
+    test_mode: bool = Field(description="``not livemode``: no real money moves.")
     payment_id: str | None
     client_secret: str | None
     licence_key: str | None = Field(

@@ -100,16 +100,19 @@ def set_price(session: Session, skill: Skill, principal: Principal, data: PriceS
     return price
 
 
-def public_price(session: Session, skill: Skill, locale: str) -> PricePublic:
+def public_price(session: Session, skill: Skill, locale: str, *, provider: str = "offline",
+                 livemode: bool = False) -> PricePublic:
+    """The price as buyers see it, labelled with the payment provider and its mode."""
+    mode = {"provider": provider, "livemode": livemode, "test_mode": not livemode}
     price = price_of(session, skill)
     if price is None:
         return PricePublic(skill=skill.name, kind=PriceKind(skill.price_kind), amount=0,
                            currency="USD", display=display(0, "USD", locale), locale=locale,
-                           updated_at=None)
+                           updated_at=None, **mode)
     return PricePublic(skill=skill.name, kind=PriceKind(price.kind), amount=price.amount,
                        currency=price.currency,
                        display=display(price.amount, price.currency, locale), locale=locale,
-                       updated_at=price.updated_at)
+                       updated_at=price.updated_at, **mode)
 
 
 # -- seller accounts ----------------------------------------------------------------------
