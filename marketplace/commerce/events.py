@@ -36,6 +36,7 @@ from marketplace.commerce.models import Licence, LicenceStatus, UsageCharge, Web
 from marketplace.commerce.purchases import ProviderTrouble, month_after
 from marketplace.db import Database
 from marketplace.ledger import service as ledger
+from marketplace.messages import N_
 
 log = logging.getLogger("marketplace.commerce")
 LAPSING = frozenset({"past_due", "unpaid", "incomplete_expired", "paused"})
@@ -93,8 +94,9 @@ def charge_fees(provider: PaymentProvider, charge_id: str | None,
             return 0, None
         charge = provider.get_charge(charge_id)
     except BillingError as error:
-        raise ProviderTrouble(f"The payment provider could not tell the fees of charge "
-                              f"{charge_id or payment_id}: {error}") from None
+        raise ProviderTrouble(N_("The payment provider could not tell the fees of charge "
+                                 "{charge}: {error}"), charge=charge_id or payment_id,
+                              error=str(error)) from None
     return charge.fee, charge.application_fee
 
 

@@ -31,6 +31,7 @@ from marketplace.commerce.models import Licence, LicenceStatus, SellerAccount
 from marketplace.commerce.schemas import PurchaseCreate, PurchasePublic, RefundCreate, RefundPublic
 from marketplace.db import Database, utcnow
 from marketplace.errors import Conflict, MarketplaceError, NotFound
+from marketplace.messages import N_
 from marketplace.partners import service as partners
 from partners.program.split import split_sale
 from robeing_sdk.manifest import PriceKind
@@ -39,13 +40,13 @@ from robeing_sdk.models import Money
 
 class PaymentFailed(MarketplaceError):
     status = 402
-    title = "Payment failed"
+    title = N_("Payment failed")
     slug = "payment-failed"
 
 
 class ProviderTrouble(MarketplaceError):
     status = 502
-    title = "Payment provider error"
+    title = N_("Payment provider error")
     slug = "payment-provider"
 
 
@@ -63,8 +64,8 @@ def seller_account(db: Database, provider: PaymentProvider, partner_id: uuid.UUI
             idempotency_key=f"seller-{partner_id}",
             metadata={"partner_id": str(partner_id)}))
     except BillingError as error:
-        raise ProviderTrouble(f"The payment provider could not open the seller's account: "
-                              f"{error}") from None
+        raise ProviderTrouble(N_("The payment provider could not open the seller's account: "
+                                 "{error}"), error=str(error)) from None
     if known is not None:
         return account.id
     with db.write() as session:
@@ -82,21 +83,24 @@ def _start(session: Session, name: str, data: PurchaseCreate, provider: PaymentP
     skill = catalog.get_skill(session, name)
     price = service.price_of(session, skill)
     if price is None or price.kind == PriceKind.FREE.value:
-        raise Conflict(f"{skill.name} is free (or has no price yet); install it without buying.")
+        raise Conflict(N_("{skill} is free (or has no price yet); install it without buying."),
+                       skill=skill.name)
     seller = find_partner(session, price.seller_id)
     email = data.email.strip().lower()
     if seller is not None and seller.email.strip().lower() == email:
-        raise Conflict(f"{email} is the seller of {skill.name}; a partner cannot buy its own "
-                       f"skill.")
+        raise Conflict(N_("{email} is the seller of {skill}; a partner cannot buy its own "
+                          "skill."), email=email, skill=skill.name)
     now = utcnow()
     for held in session.exec(select(Licence).where(Licence.skill_id == skill.id,
                                                    Licence.buyer_email == email,
                                                    Licence.status == LicenceStatus.ACTIVE)):
         if service.licence_problem(held, now) is None:  # expired ones may be bought again
-            raise Conflict(f"{email} already holds an active licence for {skill.name}.")
+            raise Conflict(N_("{email} already holds an active licence for {skill}."),
+                           email=email, skill=skill.name)
     if price.kind in (PriceKind.USAGE.value, PriceKind.SUBSCRIPTION.value) \
             and data.payment_method is None:
-        raise Conflict(f"A {price.kind} price needs a payment_method: it is charged monthly.")
+        raise Conflict(N_("A {kind} price needs a payment_method: it is charged monthly."),
+                       kind=price.kind)
     licence = Licence(skill_id=skill.id, skill_name=skill.name, seller_id=price.seller_id,
                       buyer_email=email, kind=price.kind, amount=price.amount,
                       currency=price.currency, key_hash=service.hash_key(key),
@@ -170,8 +174,9 @@ def purchase(db: Database, provider: PaymentProvider, name: str, data: PurchaseC
         try:
             status = _subscribe(db, provider, licence, destination, data.payment_method)
         except BillingError as error:
-            raise ProviderTrouble(f"The payment provider could not start the subscription "
-                                  f"{licence.id}: {error}") from None
+            raise ProviderTrouble(N_("The payment provider could not start the subscription "
+                                     "{purchase}: {error}"), purchase=str(licence.id),
+                                  error=str(error)) from None
         return answer.model_copy(update={"status": status})
     try:
         payment = provider.create_payment(PaymentRequest(
@@ -183,10 +188,12 @@ def purchase(db: Database, provider: PaymentProvider, name: str, data: PurchaseC
             idempotency_key=f"licence-{licence.id}"))
     except PaymentDeclined as error:
         _set_status(db, licence.id, LicenceStatus.FAILED)
-        raise PaymentFailed(f"The payment was declined: {error}") from None
+        raise PaymentFailed(N_("The payment was declined: {error}"), error=str(error)) \
+            from None
     except BillingError as error:
-        raise ProviderTrouble(f"The payment provider failed; the purchase {licence.id} is "
-                              f"pending and can be retried: {error}") from None
+        raise ProviderTrouble(N_("The payment provider failed; the purchase {purchase} is "
+                                 "pending and can be retried: {error}"),
+                              purchase=str(licence.id), error=str(error)) from None
     with db.write() as session:
         row = session.get(Licence, licence.id)
         assert row is not None
@@ -222,16 +229,16 @@ def refund(db: Database, provider: PaymentProvider, purchase_id: uuid.UUID,
     with db.read() as session:
         licence = session.get(Licence, purchase_id)
         if licence is None:
-            raise NotFound("No such purchase.")
+            raise NotFound(N_("No such purchase."))
         if licence.payment_id is None:
-            raise Conflict("This purchase has no payment to refund.")
+            raise Conflict(N_("This purchase has no payment to refund."))
         payment_id, refunded = licence.payment_id, licence.refunded_amount
     key = f"refund-{purchase_id}-{refunded}-{data.amount or 'all'}"
     try:
         result = provider.create_refund(RefundRequest(payment_id=payment_id, amount=data.amount,
                                                       idempotency_key=key))
     except BillingError as error:
-        raise Conflict(f"The refund was refused: {error}") from None
+        raise Conflict(N_("The refund was refused: {error}"), error=str(error)) from None
     return RefundPublic(refund_id=result.id, amount=result.amount, currency=result.currency,
                         status=result.status)
 
@@ -243,12 +250,14 @@ def cancel_subscription(db: Database, provider: PaymentProvider, key: str | None
         found = catalog.get_skill(session, skill)
         licence = service.check_licence(session, found, key)
         if licence.subscription_id is None:
-            raise Conflict(f"The licence for {found.name} is not a subscription.")
+            raise Conflict(N_("The licence for {skill} is not a subscription."),
+                           skill=found.name)
         subscription_id = licence.subscription_id
     try:
         return provider.cancel_subscription(subscription_id).status
     except BillingError as error:
-        raise ProviderTrouble(f"The payment provider could not cancel: {error}") from None
+        raise ProviderTrouble(N_("The payment provider could not cancel: {error}"),
+                              error=str(error)) from None
 
 
 def month_after(moment: datetime) -> datetime:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, cast
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from marketplace.billing import PaymentProvider, WebhookVerificationError
@@ -35,12 +35,15 @@ from marketplace.deps import (
     WriteSession,
 )
 from marketplace.errors import BadRequest, Forbidden, Unauthorized
+from marketplace.i18n import request_locale
+from marketplace.messages import N_, Message
 from marketplace.openapi import problem_responses
 from robeing_sdk.manifest import PriceKind
 
 router = APIRouter(tags=["commerce"])
-LocaleQuery = Annotated[str | None, Query(max_length=35, description="e.g. ko, ja-JP.")]
-AcceptLanguage = Annotated[str | None, Header(max_length=500)]
+LocaleQuery = Annotated[str | None, Query(
+    max_length=35, description="e.g. ko, ja-JP; the marketplace negotiates the request's "
+    "locale from it (else Accept-Language) for every request.")]
 
 
 def provider_of(request: Request) -> PaymentProvider:
@@ -51,23 +54,21 @@ def provider_of(request: Request) -> PaymentProvider:
 @router.get("/v1/skills/{name}/price", summary="A skill's price, shown in the buyer's locale",
             responses=problem_responses(400, 404, 422))
 def get_price(skill: VisibleSkill, session: ReadSession, request: Request,
-              locale: LocaleQuery = None, accept_language: AcceptLanguage = None) -> PricePublic:
+              locale: LocaleQuery = None) -> PricePublic:
     provider = provider_of(request)
-    return service.public_price(session, skill,
-                                service.resolve_locale(locale, accept_language),
+    return service.public_price(session, skill, request_locale(request),
                                 provider=provider.name, livemode=provider.livemode)
 
 
 @router.put("/v1/skills/{name}/price", summary="Set a skill's price (owners; paid: certified+)",
             responses=problem_responses(400, 401, 403, 404, 422))
 def put_price(name: SkillName, data: PriceSet, session: WriteSession,
-              principal: CurrentPrincipal, request: Request, locale: LocaleQuery = None,
-              accept_language: AcceptLanguage = None) -> PricePublic:
+              principal: CurrentPrincipal, request: Request,
+              locale: LocaleQuery = None) -> PricePublic:
     skill = catalog.get_skill(session, name)
     service.set_price(session, skill, principal, data)
     provider = provider_of(request)
-    answer = service.public_price(session, skill, service.resolve_locale(locale,
-                                                                         accept_language),
+    answer = service.public_price(session, skill, request_locale(request),
                                   provider=provider.name, livemode=provider.livemode)
     session.commit()
     return answer
@@ -77,10 +78,8 @@ def put_price(name: SkillName, data: PriceSet, session: WriteSession,
              summary="Buy a skill: a payment to its seller; the licence key is shown once",
              responses=problem_responses(400, 402, 404, 409, 422, 502))
 def create_purchase(name: SkillName, data: PurchaseCreate, request: Request, db: DatabaseDep,
-                    locale: LocaleQuery = None,
-                    accept_language: AcceptLanguage = None) -> PurchasePublic:
-    return purchases.purchase(db, provider_of(request), name, data,
-                              service.resolve_locale(locale, accept_language))
+                    locale: LocaleQuery = None) -> PurchasePublic:
+    return purchases.purchase(db, provider_of(request), name, data, request_locale(request))
 
 
 @router.post("/v1/purchases/{purchase_id}/refunds", status_code=201,
@@ -89,7 +88,7 @@ def create_purchase(name: SkillName, data: PurchaseCreate, request: Request, db:
 def create_refund(purchase_id: uuid.UUID, data: RefundCreate, request: Request,
                   db: DatabaseDep, principal: CurrentPrincipal) -> RefundPublic:
     if not principal.is_staff:
-        raise Forbidden("Only marketplace staff may refund purchases.")
+        raise Forbidden(N_("Only marketplace staff may refund purchases."))
     return purchases.refund(db, provider_of(request), purchase_id, data)
 
 
@@ -114,17 +113,18 @@ def verify_licence(request: Request, session: ReadSession,
     found = catalog.get_skill(session, skill)
     key = service.key_from_authorization(request.headers.get("authorization"))
     if key is None:
-        raise Unauthorized("Send the licence key (Bearer, or HTTP Basic as __licence__).")
+        raise Unauthorized(N_("Send the licence key (Bearer, or HTTP Basic as __licence__)."))
     licence = service.find_licence(session, key)
     now = utcnow()
     if licence is None or licence.skill_id != found.id:
         return LicenceVerdict(valid=False, skill=found.name, reason="unknown_key",
-                              detail=f"This licence key is not valid for {found.name}.",
+                              detail=Message.of(N_("This licence key is not valid for {skill}."),
+                                                {"skill": found.name}).english(),
                               kind=None, expires_at=None, checked_at=now)
     problem = service.licence_problem(licence, now)
     return LicenceVerdict(valid=problem is None, skill=found.name,
                           reason=cast(LicenceReason, problem[0]) if problem else None,
-                          detail=problem[1] if problem else None,
+                          detail=problem[1].english() if problem else None,
                           kind=PriceKind(licence.kind), expires_at=licence.expires_at,
                           checked_at=now)
 

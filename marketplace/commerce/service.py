@@ -15,7 +15,6 @@ import uuid
 from datetime import datetime
 from typing import Final
 
-from babel import Locale, UnknownLocaleError
 from sqlmodel import Session, select
 
 from marketplace.accounts.service import Principal
@@ -24,8 +23,9 @@ from marketplace.catalog.models import Skill
 from marketplace.commerce.models import Licence, LicenceStatus, SellerAccount, SkillPrice
 from marketplace.commerce.schemas import PricePublic, PriceSet
 from marketplace.db import utcnow
-from marketplace.errors import Forbidden, Unauthorized, Unprocessable
+from marketplace.errors import Forbidden, Unauthorized
 from marketplace.index.service import bump_serial
+from marketplace.messages import N_, Message
 from marketplace.partners import service as partners
 from robeing_sdk.manifest import PriceKind
 from robeing_sdk.models import Money
@@ -44,26 +44,6 @@ def hash_key(key: str) -> str:
 
 def display(amount: int, currency: str, locale: str) -> str:
     return Money(amount=amount, currency=currency).format(locale)
-
-
-def resolve_locale(explicit: str | None, accept_language: str | None) -> str:
-    """``?locale=`` (422 if Babel does not know it), else Accept-Language's first, else en."""
-    if explicit is not None:
-        try:
-            Locale.parse(explicit.replace("-", "_"))
-        except (ValueError, UnknownLocaleError):
-            raise Unprocessable(f"Unknown locale {explicit!r}; use e.g. en, ko or ja-JP.") \
-                from None
-        return explicit.replace("-", "_")
-    for part in (accept_language or "").split(","):
-        tag = part.split(";")[0].strip().replace("-", "_")
-        if tag and tag != "*":
-            try:
-                Locale.parse(tag)
-                return tag
-            except (ValueError, UnknownLocaleError):
-                continue
-    return "en"
 
 
 # -- prices -------------------------------------------------------------------------------
@@ -86,8 +66,9 @@ def set_price(session: Session, skill: Skill, principal: Principal, data: PriceS
     catalog.require_owner(session, skill, principal)
     if data.kind is not PriceKind.FREE and not partners.may_publish_paid_skills(
             session, principal.partner_id):
-        raise Forbidden(f"{principal.partner_name} may offer free skills only: a "
-                        f"{data.kind.value} price needs the certified partner tier or above.")
+        raise Forbidden(N_("{partner} may offer free skills only: a {kind} price needs the "
+                           "certified partner tier or above."),
+                        partner=principal.partner_name, kind=data.kind.value)
     price = price_of(session, skill) or SkillPrice(skill_id=skill.id,
                                                    seller_id=principal.partner_id,
                                                    kind=data.kind.value, amount=0,
@@ -151,30 +132,32 @@ def check_licence(session: Session, skill: Skill, key: str | None,
                   at: datetime | None = None) -> Licence:
     """The valid licence behind ``key`` for ``skill``: 401 without a key, 403 otherwise."""
     if not key:
-        raise Unauthorized(f"{skill.name} is a paid skill: give your licence key as the "
-                           f"index password (user {KEY_USER}).")
+        raise Unauthorized(N_("{skill} is a paid skill: give your licence key as the index "
+                              "password (user {user})."), skill=skill.name, user=KEY_USER)
     licence = find_licence(session, key)
     if licence is None or licence.skill_id != skill.id:
-        raise Forbidden(f"This licence key is not valid for {skill.name}.")
+        raise Forbidden(N_("This licence key is not valid for {skill}."), skill=skill.name)
     problem = licence_problem(licence, at or utcnow())
     if problem is not None:
         raise Forbidden(problem[1])
     return licence
 
 
-def licence_problem(licence: Licence, at: datetime) -> tuple[str, str] | None:
+def licence_problem(licence: Licence, at: datetime) -> tuple[str, Message] | None:
     """Why the licence does not let its holder use the skill now (reason, sentence)."""
-    name = licence.skill_name
+    name = {"skill": licence.skill_name}
     if licence.status == LicenceStatus.REVOKED:
-        return "revoked", (f"The licence for {name} was revoked "
-                           f"({licence.revoked_reason or 'by the marketplace'}).")
+        return "revoked", Message.of(N_("The licence for {skill} was revoked ({reason})."), {
+            **name, "reason": licence.revoked_reason or "by the marketplace"})
     if licence.status == LicenceStatus.FAILED:
-        return "failed", f"The payment for the {name} licence was declined."
+        return "failed", Message.of(N_("The payment for the {skill} licence was declined."),
+                                    name)
     if licence.status == LicenceStatus.PENDING:
-        return "pending", f"The payment for the {name} licence is not confirmed yet."
+        return "pending", Message.of(
+            N_("The payment for the {skill} licence is not confirmed yet."), name)
     if licence.expires_at is not None and licence.expires_at <= at:
-        return "expired", (f"The licence for {name} expired on "
-                           f"{licence.expires_at.date().isoformat()}.")
+        return "expired", Message.of(N_("The licence for {skill} expired on {date}."), {
+            **name, "date": licence.expires_at.date().isoformat()})
     return None
 
 

@@ -24,26 +24,31 @@ from marketplace.commerce.purchases import application_fee, month_after, seller_
 from marketplace.commerce.schemas import UsageAccepted, UsageBatch
 from marketplace.db import Database, utcnow
 from marketplace.errors import Conflict, Forbidden, Unauthorized, Unprocessable
+from marketplace.messages import N_, Message
 from robeing_sdk.manifest import PriceKind
 
 
 def record_usage(session: Session, key: str | None, batch: UsageBatch) -> UsageAccepted:
     if not key:
-        raise Unauthorized("Usage reports need the licence key (Bearer or __licence__).")
+        raise Unauthorized(N_("Usage reports need the licence key (Bearer or __licence__)."))
     licence = service.find_licence(session, key)
     if licence is None:
-        raise Forbidden("This licence key is not valid.")
+        raise Forbidden(N_("This licence key is not valid."))
     if licence.kind != PriceKind.USAGE.value:
-        raise Conflict(f"{licence.skill_name} is not priced by usage; there is nothing to meter.")
+        raise Conflict(N_("{skill} is not priced by usage; there is nothing to meter."),
+                       skill=licence.skill_name)
     if licence.status != LicenceStatus.ACTIVE:
         problem = service.licence_problem(licence, utcnow())
-        raise Forbidden(problem[1] if problem else "This licence is not active.")
+        raise Forbidden(problem[1] if problem else Message.of(
+            N_("This licence is not active."), {}))
     ids = [record.id for record in batch.records]
     if len(set(ids)) != len(ids):
-        raise Unprocessable("A batch repeats a record id; each call record needs its own id.")
+        raise Unprocessable(N_("A batch repeats a record id; each call record needs its own "
+                               "id."))
     for record in batch.records:
         if record.occurred_at.tzinfo is None:
-            raise Unprocessable(f"Record {record.id}: occurred_at needs a time zone.")
+            raise Unprocessable(N_("Record {record}: occurred_at needs a time zone."),
+                                record=record.id)
     rows = [{"id": uuid.uuid4(), "licence_id": licence.id, "client_id": record.id,
              "calls": record.calls, "occurred_at": record.occurred_at.astimezone(UTC),
              "received_at": utcnow()} for record in batch.records]
@@ -60,7 +65,8 @@ def period_bounds(period: str) -> tuple[datetime, datetime]:
     try:
         start = datetime.strptime(period, "%Y-%m").replace(tzinfo=UTC)
     except ValueError:
-        raise Unprocessable(f"{period!r} is not a month; use YYYY-MM.") from None
+        raise Unprocessable(N_("{period} is not a month; use YYYY-MM."),
+                            period=repr(period)) from None
     return start, month_after(start)
 
 
@@ -79,7 +85,8 @@ def _prepare(db: Database, period: str) -> list[uuid.UUID]:
     """Write this period's charge rows (once each); return those still to be charged."""
     start, end = period_bounds(period)
     if end > utcnow():
-        raise Conflict(f"{period} has not ended yet; bill a month once it is over.")
+        raise Conflict(N_("{period} has not ended yet; bill a month once it is over."),
+                       period=period)
     with db.write() as session:
         licences = session.exec(select(Licence).where(
             Licence.kind == PriceKind.USAGE.value)).all()

@@ -65,16 +65,22 @@ def test_only_certified_owners_may_sell(client: TestClient, seller: Seller,
 
 def test_prices_read_in_the_buyers_locale(client: TestClient, seller: Seller) -> None:
     assert set_price(client, seller, amount=1250, currency="usd").json()["currency"] == "USD"
-    assert client.get("/v1/skills/hello-skill/price",
+    # the marketplace's negotiation decides the locale (supported: en, ko, ja, zh, es)
+    shown = client.get("/v1/skills/hello-skill/price",
+                       headers={"Accept-Language": "es-ES,es;q=0.9"}).json()
+    assert (shown["display"], shown["locale"]) == ("12,50\xa0US$", "es")
+    assert client.get("/v1/skills/hello-skill/price",  # not supported: the default
                       headers={"Accept-Language": "de-DE,de;q=0.9"}).json()["display"] \
-        == "12,50\xa0$"
+        == "$12.50"
     assert set_price(client, seller, amount=1250, currency="JPY").status_code == 200
     assert client.get("/v1/skills/hello-skill/price",
                       params={"locale": "ja"}).json()["display"] == "￥1,250"
-    # a locale typed by a person that does not exist is refused (the app-wide negotiation
-    # answers 400 before the route's own check would answer 422)
+    # a locale typed by a person that does not exist is refused by the negotiation
     assert client.get("/v1/skills/hello-skill/price",
-                      params={"locale": "xx-nope"}).status_code in (400, 422)
+                      params={"locale": "xx-nope"}).status_code == 400
+    refused = client.post("/v1/skills/hello-skill/purchases", params={"locale": "ko"},
+                          json={"email": "acme@example.com"})
+    assert refused.status_code == 409 and "구매할 수 없습니다" in refused.json()["detail"]
 
 
 def test_own_skill_and_free_skill_purchases_are_refused(client: TestClient,
