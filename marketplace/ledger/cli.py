@@ -48,6 +48,7 @@ def _partner_id(session: Session, partner: str) -> uuid.UUID:
     """A partner by id or by account name."""
     from marketplace.accounts import service as accounts
     from marketplace.errors import NotFound
+    from marketplace.messages import N_
 
     try:
         found = accounts.find_partner(session, uuid.UUID(partner))
@@ -58,7 +59,7 @@ def _partner_id(session: Session, partner: str) -> uuid.UUID:
         except NotFound:
             found = None
     if found is None or found.is_staff:
-        raise NotFound(f"No partner {partner!r}.")
+        raise NotFound(N_("No partner {partner}."), partner=repr(partner))
     return found.id
 
 

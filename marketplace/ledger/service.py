@@ -40,6 +40,7 @@ from marketplace.billing.money import MAX_AMOUNT, normalize_currency
 from marketplace.errors import Conflict, NotFound, Unprocessable, from_program_error
 from marketplace.ledger.journal import Account, EntryKind, credit, debit, post
 from marketplace.ledger.models import RefundEntry, SaleEntry
+from marketplace.messages import N_
 from marketplace.partners import service as partners
 from robeing_sdk.models import Money
 
@@ -49,16 +50,18 @@ _Row = TypeVar("_Row", SaleEntry, RefundEntry)
 # ── checks ────────────────────────────────────────────────────────────────────────────────
 def _external_id(value: str, what: str) -> str:
     if not isinstance(value, str) or not 1 <= len(value) <= 255 or not value.isprintable():
-        raise Unprocessable(f"{what} must be 1 to 255 printable characters.")
+        raise Unprocessable(N_("{field} must be 1 to 255 printable characters."), field=what)
     return value
 
 
 def _amount(value: int, what: str, *, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise Unprocessable(f"{what} must be an integer number of minor units.")
+        raise Unprocessable(N_("{field} must be an integer number of minor units."),
+                            field=what)
     if not minimum <= value <= MAX_AMOUNT:
-        raise Unprocessable(f"{what} must be between {minimum} and {MAX_AMOUNT} minor units; "
-                            f"got {value}.")
+        raise Unprocessable(N_("{field} must be between {minimum} and {maximum} minor units; "
+                               "got {value}."), field=what, minimum=minimum,
+                            maximum=MAX_AMOUNT, value=value)
     return value
 
 
@@ -66,21 +69,28 @@ def _currency(value: str) -> str:
     try:
         return normalize_currency(value)
     except (ValueError, AttributeError):
-        raise Unprocessable(f"{value!r} is not an ISO 4217 currency in use.") from None
+        raise Unprocessable(N_("{currency} is not an ISO 4217 currency in use."),
+                            currency=repr(value)) from None
 
 
 def _aware(value: datetime, what: str) -> datetime:
     if not isinstance(value, datetime) or value.tzinfo is None \
             or value.tzinfo.utcoffset(value) is None:
-        raise Unprocessable(f"{what} must be a datetime with a time zone.")
+        raise Unprocessable(N_("{field} must be a datetime with a time zone."), field=what)
     return value
 
 
-def _same_or_conflict(existing: object, given: dict[str, object], what: str) -> None:
+def _same_or_conflict(existing: object, given: dict[str, object], template: str,
+                      external_id: str) -> None:
     differ = [name for name, value in given.items() if getattr(existing, name) != value]
     if differ:
-        raise Conflict(f"{what} was already recorded with a different "
-                       f"{', '.join(differ)}; an external id is recorded once.")
+        raise Conflict(template, id=repr(external_id), fields=", ".join(differ))
+
+
+SALE_RECORDED_DIFFERENTLY = N_("Sale {id} was already recorded with a different {fields}; an "
+                               "external id is recorded once.")
+REFUND_RECORDED_DIFFERENTLY = N_("Refund {id} was already recorded with a different {fields}; "
+                                 "an external id is recorded once.")
 
 
 def _insert_once(session: Session, build: Callable[[], _Row],
@@ -121,17 +131,17 @@ def record_sale(session: Session, *, sale_id: str, partner_id: uuid.UUID, skill_
     sale_id = _external_id(sale_id, "sale_id")
     provider_payment_id = _external_id(provider_payment_id, "provider_payment_id")
     if not isinstance(skill_name, str) or not 1 <= len(skill_name) <= 64:
-        raise Unprocessable("skill_name must be 1 to 64 characters.")
+        raise Unprocessable(N_("{field} must be 1 to 64 characters."), field="skill_name")
     amount = _amount(amount, "amount")
     provider_fee = _amount(provider_fee, "provider_fee", minimum=0)
     if provider_fee > amount:
-        raise Unprocessable(f"provider_fee ({provider_fee}) cannot exceed the amount "
-                            f"({amount}).")
+        raise Unprocessable(N_("{field} ({fee}) cannot exceed the amount ({amount})."),
+                            field="provider_fee", fee=provider_fee, amount=amount)
     if application_fee is not None:
         application_fee = _amount(application_fee, "application_fee", minimum=0)
         if application_fee > amount:
-            raise Unprocessable(f"application_fee ({application_fee}) cannot exceed the "
-                                f"amount ({amount}).")
+            raise Unprocessable(N_("{field} ({fee}) cannot exceed the amount ({amount})."),
+                                field="application_fee", fee=application_fee, amount=amount)
     currency = _currency(currency)
     occurred_at = _aware(occurred_at, "occurred_at")
     given: dict[str, object] = {
@@ -144,13 +154,13 @@ def record_sale(session: Session, *, sale_id: str, partner_id: uuid.UUID, skill_
     def existing() -> SaleEntry | None:
         found = find_sale(session, sale_id)
         if found is not None:
-            _same_or_conflict(found, given, f"Sale {sale_id!r}")
+            _same_or_conflict(found, given, SALE_RECORDED_DIFFERENTLY, sale_id)
             return found
         by_payment = session.exec(select(SaleEntry).where(
             SaleEntry.provider_payment_id == provider_payment_id)).first()
         if by_payment is not None:
-            raise Conflict(f"Payment {provider_payment_id!r} is already recorded as sale "
-                           f"{by_payment.sale_id!r}.")
+            raise Conflict(N_("Payment {payment} is already recorded as sale {sale}."),
+                           payment=repr(provider_payment_id), sale=repr(by_payment.sale_id))
         return None
 
     found = existing()
@@ -158,7 +168,7 @@ def record_sale(session: Session, *, sale_id: str, partner_id: uuid.UUID, skill_
         return found
     partner = accounts.find_partner(session, partner_id)
     if partner is None or partner.is_staff:
-        raise NotFound(f"No such partner: {partner_id}.")
+        raise NotFound(N_("No such partner: {partner}."), partner=str(partner_id))
     try:
         rate = partners.rate_for_sale(session, partner_id, occurred_at)
         split = program.split_sale(Money(amount=amount, currency=currency), rate)
@@ -228,7 +238,7 @@ def record_refund(session: Session, *, sale_id: str, refund_id: str, amount: int
     def existing() -> RefundEntry | None:
         found = find_refund(session, refund_id)
         if found is not None:
-            _same_or_conflict(found, given, f"Refund {refund_id!r}")
+            _same_or_conflict(found, given, REFUND_RECORDED_DIFFERENTLY, refund_id)
         return found
 
     found = existing()
@@ -236,7 +246,7 @@ def record_refund(session: Session, *, sale_id: str, refund_id: str, amount: int
         return found
     sale = find_sale(session, sale_id, lock=True)  # serializes refunds of one sale
     if sale is None:
-        raise NotFound(f"No sale {sale_id!r} is recorded in the ledger.")
+        raise NotFound(N_("No sale {sale} is recorded in the ledger."), sale=repr(sale_id))
     found = existing()  # a concurrent refund may have committed while we waited
     if found is not None:
         return found

@@ -21,6 +21,7 @@ from marketplace.errors import Unprocessable
 from marketplace.ledger.journal import Account
 from marketplace.ledger.models import JournalLine, Payout, RefundEntry, SaleEntry
 from marketplace.ledger.schemas import Balance, CurrencyBalance, CurrencyStatement, Statement
+from marketplace.messages import N_
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -29,10 +30,11 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
     """``"2026-03"`` → (2026-03-01 00:00 UTC, 2026-04-01 00:00 UTC)."""
     match = _MONTH.match(month)
     if match is None:
-        raise Unprocessable(f"{month!r} is not a month; use YYYY-MM, e.g. 2026-03.")
+        raise Unprocessable(N_("{month} is not a month; use YYYY-MM, e.g. 2026-03."),
+                            month=repr(month))
     year, number = int(match.group(1)), int(match.group(2))
     if year < 1970:
-        raise Unprocessable(f"{month!r} is before 1970.")
+        raise Unprocessable(N_("{month} is before 1970."), month=repr(month))
     start = datetime(year, number, 1, tzinfo=UTC)
     end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=UTC)
     return start, end
