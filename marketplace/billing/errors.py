@@ -83,8 +83,12 @@ class ProviderObjectNotFound(InvalidPaymentRequest):
 class WebhookVerificationError(BillingError):
     """A webhook is not provably from the provider, or not recent; apply nothing."""
 
-    def __init__(self, message: str, *, reason: WebhookFailure) -> None:
-        super().__init__(message)
+    def __init__(self, template: str, *, reason: WebhookFailure, **params: object) -> None:
+        """``template`` is an ``N_``-marked sentence, ``params`` its values: the webhook
+        endpoint says it in the request's language; ``str()`` is the English."""
+        super().__init__(template.format(**params) if params else template)
+        self.template = template
+        self.params = params
         self.reason: WebhookFailure = reason
 
 

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from marketplace.billing.errors import WebhookVerificationError
 from marketplace.billing.models import ProviderEvent
+from marketplace.messages import N_
 
 DEFAULT_TOLERANCE: Final = 300
 """Seconds a signed timestamp may differ from our clock, either way."""
@@ -82,27 +83,28 @@ def verify_webhook(
     if not isinstance(payload, bytes | bytearray):
         raise TypeError("verify the raw request body (bytes), not a decoded or parsed form")
     if not signature_header:
-        raise WebhookVerificationError("The webhook has no Stripe-Signature header.",
+        raise WebhookVerificationError(N_("The webhook has no Stripe-Signature header."),
                                        reason="missing_signature")
     try:
         stripe.WebhookSignature.verify_header(bytes(payload), signature_header, secret,
                                               tolerance)
     except stripe.SignatureVerificationError as error:
         raise WebhookVerificationError(
-            f"The webhook signature does not verify: {error.user_message or error}",
+            N_("The webhook signature does not verify: {error}"),
             reason="outside_window" if "tolerance" in str(error) else "bad_signature",
-        ) from None
+            error=str(error.user_message or error)) from None
     except UnicodeDecodeError:
-        raise WebhookVerificationError("The webhook body is not UTF-8.",
+        raise WebhookVerificationError(N_("The webhook body is not UTF-8."),
                                        reason="malformed_payload") from None
     signed_at = _signed_timestamp(signature_header)  # verify_header parsed it already
     skew = now() - signed_at
     if abs(skew) > tolerance:
         raise WebhookVerificationError(
-            f"The webhook was signed {abs(skew):.0f} s in the "
-            f"{'past' if skew > 0 else 'future'}; at most {tolerance} s is accepted.",
-            reason="outside_window",
-        )
+            N_("The webhook was signed {seconds} s in the past; at most {tolerance} s is "
+               "accepted.") if skew > 0 else
+            N_("The webhook was signed {seconds} s in the future; at most {tolerance} s is "
+               "accepted."),
+            reason="outside_window", seconds=f"{abs(skew):.0f}", tolerance=tolerance)
     return parse_event(bytes(payload))
 
 
@@ -119,7 +121,7 @@ def parse_event(payload: bytes) -> ProviderEvent:
             "previous_attributes": data.get("previous_attributes"),
         })
     except (ValueError, AttributeError, ValidationError):
-        raise WebhookVerificationError("The webhook body is not a Stripe event.",
+        raise WebhookVerificationError(N_("The webhook body is not a Stripe event."),
                                        reason="malformed_payload") from None
 
 

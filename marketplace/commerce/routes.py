@@ -100,7 +100,7 @@ async def stripe_webhook(request: Request, db: DatabaseDep) -> WebhookOutcome:
     try:
         event = provider.parse_webhook(body, request.headers.get("stripe-signature"))
     except WebhookVerificationError as error:
-        raise BadRequest(str(error)) from None
+        raise BadRequest(Message.of(error.template, error.params)) from None
     outcome = await run_in_threadpool(apply_webhook, db, event, provider)
     return WebhookOutcome(event_id=event.id, outcome=outcome)
 

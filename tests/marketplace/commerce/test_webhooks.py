@@ -6,6 +6,7 @@ are delivered to the endpoint by the tests, in the order (and as often) each cas
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -81,6 +82,11 @@ def test_bad_signatures_stale_and_future_timestamps_are_refused(
         assert response.json()["detail"].count(".") <= 2
     unsigned = client.post(URL, content=b"{}")
     assert unsigned.status_code == 400 and "Stripe-Signature" in unsigned.json()["detail"]
+    future = stripe.delivery_for(event, timestamp=now + 400)
+    said = client.post(URL, content=future.payload, headers={
+        "Stripe-Signature": future.signature_header, "Accept-Language": "ja"}).json()
+    assert re.fullmatch(r"Webhook は [34]\d\d 秒先の時刻で署名されています。許容されるのは最大 300 "
+                        r"秒です。", said["detail"]), said
     with db.read() as session:
         assert session.exec(select(WebhookEvent)).all() == []
     assert licence(db).status == "pending"
