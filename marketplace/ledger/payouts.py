@@ -103,6 +103,8 @@ def _claim(db: Database, partner_id: uuid.UUID, period: str, currency: str,
             return None
         due = earned(session, end, partner_id).get((partner_id, currency), 0) \
             - _paid_or_started(session, partner_id, currency)
+        if due <= 0 and _row(session, partner_id, period, currency) is not None:
+            return None  # a concurrent run claimed this period between our two reads
         if due <= 0:
             return PayoutOutcome(partner_id, currency, "skipped", due,
                                  reason="nothing is owed" if due == 0 else
