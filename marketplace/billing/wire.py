@@ -57,11 +57,17 @@ def encode_form(params: Mapping[str, Any]) -> str:
     return urlencode(encode_pairs(params)).replace("%5B", "[").replace("%5D", "]")
 
 
-def _listify(node: Any) -> Any:
+HASHES = frozenset({"metadata"})
+"""Parameters that are always hashes: their keys are never list indexes (``metadata[0]``)."""
+
+
+def _listify(node: Any, name: str | None = None) -> Any:
     if not isinstance(node, dict):
         return node
-    converted = {key: _listify(value) for key, value in node.items()}
-    if converted and all(key.isdigit() for key in converted):
+    converted = {key: _listify(value, key) for key, value in node.items()}
+    if name in HASHES:
+        return converted
+    if converted and all(key.isascii() and key.isdigit() for key in converted):
         indexes = sorted(int(key) for key in converted)
         if indexes == list(range(len(indexes))):
             return [converted[str(index)] for index in indexes]
