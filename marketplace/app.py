@@ -1,5 +1,3 @@
-# LEAD ENGINEER TO EVERY HELPER: read /work/HELPER_RULES.md NOW (commit rules: never git add -A /
-# commit -a / stash / reset; deadline 21:10 UTC; venv /work/venv; test env). Lead removes this.
 """The application factory: the one place that composes settings, database, store and routes."""
 
 from __future__ import annotations
@@ -47,31 +45,23 @@ def create_app(settings: Settings | None = None, *, store: ArtifactStore | None 
                        upload_bytes=settings.max_upload_bytes)
     app.add_middleware(LocaleNegotiation, default=settings.default_locale)
 
+    from marketplace import commerce, portal
     from marketplace.accounts.routes import router as accounts_router
     from marketplace.catalog.routes import router as catalog_router
     from marketplace.index.routes import router as index_router
+    from marketplace.ledger.routes import router as ledger_router
+    from marketplace.metrics.routes import router as metrics_router
     from marketplace.partners.routes import router as partners_router
     from marketplace.releases.routes import router as releases_router
+    from marketplace.review.routes import router as review_router
     from marketplace.upload.routes import router as upload_router
 
     for router in (index_router, upload_router, catalog_router, releases_router,
-                   accounts_router, partners_router):
+                   accounts_router, partners_router, ledger_router, review_router,
+                   metrics_router):
         app.include_router(router)
-    from marketplace import portal
-
     portal.install(app)
-    from marketplace import commerce
-
     commerce.install(app, db)
-    from marketplace.ledger.routes import router as ledger_router
-
-    app.include_router(ledger_router)
-    from marketplace.review.routes import router as review_router
-
-    app.include_router(review_router)
-    from marketplace.metrics.routes import router as metrics_router
-
-    app.include_router(metrics_router)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and database check")
     def healthz() -> dict[str, str]:
