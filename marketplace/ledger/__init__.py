@@ -3,23 +3,40 @@
 The commerce domain posts through :func:`record_sale` and :func:`record_refund` (idempotent
 on their external ids; the caller commits). Statements and balances
 (:func:`statement`, :func:`balance`), the reconciliation with the payment provider
-(:func:`reconcile`) and payouts (:func:`run_payouts`) build on the same journal. See
+(:mod:`marketplace.ledger.reconcile`, a module of that name, so not re-exported here) and
+payouts (:func:`run_payouts`) build on the same journal. See
 ``docs/billing/ledger.md``.
 """
 
-from marketplace.ledger.journal import Account, EntryKind, UnbalancedEntryError
-from marketplace.ledger.models import JournalEntry, JournalLine, Payout, RefundEntry, SaleEntry
-from marketplace.ledger.payouts import PayoutOutcome, run_payouts
-from marketplace.ledger.reconcile import Difference, Report, reconcile
-from marketplace.ledger.schemas import Balance, CurrencyBalance, CurrencyStatement, Statement
-from marketplace.ledger.service import (
-    find_refund,
-    find_sale,
-    find_sale_by_payment,
-    record_refund,
-    record_sale,
-)
-from marketplace.ledger.statements import balance, month_bounds, net_sales, statement
+from typing import TYPE_CHECKING
+
+from marketplace.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from marketplace.ledger.journal import Account, EntryKind, UnbalancedEntryError
+    from marketplace.ledger.models import JournalEntry, JournalLine, Payout, RefundEntry, SaleEntry
+    from marketplace.ledger.payouts import PayoutOutcome, run_payouts
+    from marketplace.ledger.reconcile import Difference, Report
+    from marketplace.ledger.schemas import Balance, CurrencyBalance, CurrencyStatement, Statement
+    from marketplace.ledger.service import (
+        find_refund,
+        find_sale,
+        find_sale_by_payment,
+        record_refund,
+        record_sale,
+    )
+    from marketplace.ledger.statements import balance, month_bounds, net_sales, statement
+
+__getattr__ = lazy_exports(__name__, {
+    "journal": ("Account", "EntryKind", "UnbalancedEntryError"),
+    "models": ("JournalEntry", "JournalLine", "Payout", "RefundEntry", "SaleEntry"),
+    "payouts": ("PayoutOutcome", "run_payouts"),
+    "reconcile": ("Difference", "Report"),
+    "schemas": ("Balance", "CurrencyBalance", "CurrencyStatement", "Statement"),
+    "service": ("find_refund", "find_sale", "find_sale_by_payment", "record_refund",
+                "record_sale"),
+    "statements": ("balance", "month_bounds", "net_sales", "statement"),
+})
 
 __all__ = [
     "Account",
@@ -43,7 +60,6 @@ __all__ = [
     "find_sale_by_payment",
     "month_bounds",
     "net_sales",
-    "reconcile",
     "record_refund",
     "record_sale",
     "run_payouts",

@@ -9,14 +9,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
-from starlette.staticfiles import StaticFiles
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 STATIC = Path(__file__).resolve().parent / "static"
 
 
 def install(app: FastAPI) -> None:
+    from starlette.staticfiles import StaticFiles
+
     from marketplace.portal.auth import install_handlers
     from marketplace.portal.routes import router
 
