@@ -12,6 +12,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from marketplace.db import UTCDateTime, utcnow
+from marketplace.review.models import ReviewStatus
 
 
 class Role(StrEnum):
@@ -89,10 +90,16 @@ class SkillPublic(SkillBase):
     flagged_confusable: bool
     created_at: datetime
     updated_at: datetime
+    name_review: ReviewStatus | None = Field(
+        default=None, description="Shown only to the skill's own owners and maintainers, "
+        "while its name is held for staff review: ``pending`` (hidden from the index, the "
+        "catalog and search until approved) or ``rejected`` (hidden for good, its files "
+        "removed). ``null`` for a listed skill.")
 
     @classmethod
     def from_row(cls, skill: Skill, texts: SkillTexts | None = None,
-                 chain: tuple[str, ...] = ("en",)) -> SkillPublic:
+                 chain: tuple[str, ...] = ("en",),
+                 name_review: ReviewStatus | None = None) -> SkillPublic:
         """``texts`` in every language (from :func:`catalog.service.texts_of`), shown in the
         first language of ``chain`` that has both a name and a description."""
         texts = texts or SkillTexts({}, {})
@@ -101,11 +108,12 @@ class SkillPublic(SkillBase):
                 if field not in _COMPUTED}
         return cls(**data, categories=skill.categories.split(), locales=skill.locales.split(),
                    display_name=name, description=description, locale=locale,
-                   display_names=texts.display_names, descriptions=texts.descriptions)
+                   display_names=texts.display_names, descriptions=texts.descriptions,
+                   name_review=name_review)
 
 
 _COMPUTED = frozenset({"categories", "locales", "display_name", "description", "locale",
-                       "display_names", "descriptions"})
+                       "display_names", "descriptions", "name_review"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,8 @@ from sqlmodel import Session
 from marketplace.accounts import service as accounts
 from marketplace.caching import cached, cached_json
 from marketplace.catalog import search as catalog_search
-from marketplace.catalog import service
+from marketplace.catalog import search_page, service
+from marketplace.catalog.held import mark_held
 from marketplace.catalog.models import RoleCreate, Skill, SkillDeprecate, SkillPublic
 from marketplace.db import Database
 from marketplace.deps import (
@@ -21,7 +22,7 @@ from marketplace.deps import (
     OwnedSkill,
     ReadSession,
     SettingsDep,
-    VisibleSkill,
+    ShownSkill,
     WriteSession,
 )
 from marketplace.i18n import request_locale
@@ -79,37 +80,38 @@ def _search(db: Database, query: catalog_search.Query, tier: str | None, shown: 
         if tier:
             ids = tuple(accounts.partner_ids_with_tier(session, tier))
             query = dataclasses.replace(query, partner_ids=ids)
-        items, next_cursor = catalog_search.search(session, query)
-        texts = service.texts_of(session, items)
-        chain = fallback_chain(shown)
-        page = SkillPage(items=[SkillPublic.from_row(s, texts[s.id], chain) for s in items],
-                         next_cursor=next_cursor)
-    return page.model_dump_json().encode()
+        return search_page.render(session, query, fallback_chain(shown))  # as SkillPage
 
 
 @router.get("/{name}", response_model=SkillPublic, summary="One skill",
             responses=problem_responses(404))
-def skill_detail(skill: VisibleSkill, request: Request, settings: SettingsDep,
+def skill_detail(skill: ShownSkill, request: Request, settings: SettingsDep,
                  session: ReadSession) -> Response:
     """``display_name`` and ``description`` in the request's language (``?locale=``, else
-    ``Accept-Language``), falling back along its chain to English; ``locale`` says which."""
-    return cached_json(request, _public(session, skill, request), settings.index_cache_seconds,
-                       vary="Accept, Accept-Language, Authorization")
+    ``Accept-Language``), falling back along its chain to English; ``locale`` says which.
+    A skill held for name review is shown only to its owners and maintainers (their token
+    in ``Authorization``), with ``name_review`` set; to anyone else it is 404."""
+    return mark_held(session, skill, cached_json(
+        request, _public(session, skill, request), settings.index_cache_seconds,
+        vary="Accept, Accept-Language, Authorization"))
 
 
 def _public(session: Session, skill: Skill, request: Request) -> SkillPublic:
     return SkillPublic.from_row(skill, service.texts_of(session, [skill])[skill.id],
-                                fallback_chain(request_locale(request)))
+                                fallback_chain(request_locale(request)),
+                                service.review_status(session, skill))
 
 
 @router.put("/{name}/deprecation", response_model=SkillPublic,
             summary="Deprecate (or un-deprecate) a skill, naming its successor",
             responses=problem_responses(400, 401, 403, 404, 503))
 def deprecate_skill(skill: OwnedSkill, data: SkillDeprecate, session: WriteSession,
-                    principal: CurrentPrincipal, request: Request) -> SkillPublic:
+                    principal: CurrentPrincipal, request: Request,
+                    response: Response) -> SkillPublic:
     service.deprecate(session, skill, data)
     accounts.touch_token(session, principal)
     session.commit()
+    mark_held(session, skill, response)
     return _public(session, skill, request)
 
 

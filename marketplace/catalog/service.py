@@ -25,6 +25,7 @@ from marketplace.db import utcnow
 from marketplace.errors import BadRequest, Forbidden, NotFound
 from marketplace.messages import N_
 from marketplace.review import service as review
+from marketplace.review.models import ReviewStatus
 from robeing_sdk.manifest import SkillManifest
 
 _CONFUSABLE = str.maketrans({"l": "1", "i": "1", "o": "0"})
@@ -54,6 +55,36 @@ def get_skill(session: Session, name: str) -> Skill:
     if skill is None or review.is_hidden(session, skill.id):
         raise NotFound(N_("No skill named {name}."), name=repr(name))
     return skill
+
+
+def get_skill_for(session: Session, name: str, principal: Principal | None) -> Skill:
+    """Like :func:`get_skill`, but a skill held for name review (pending or rejected) is
+    shown to its own owners and maintainers; everyone else still gets 404, with no hint
+    that the name exists."""
+    skill = find_skill(session, name) if is_valid_name(name) else None
+    if skill is None or (review.is_hidden(session, skill.id)
+                         and not _may_see_held(session, skill, principal)):
+        raise NotFound(N_("No skill named {name}."), name=repr(name))
+    return skill
+
+
+def get_managed_skill(session: Session, name: str, principal: Principal) -> Skill:
+    """A skill the caller may change (owner or maintainer), held for review or not: 404 for
+    unknown names and for another partner's held name, 403 for another partner's listed
+    skill or a token scoped to another skill."""
+    skill = get_skill_for(session, name, principal)
+    require_publisher(session, skill, principal)
+    return skill
+
+
+def _may_see_held(session: Session, skill: Skill, principal: Principal | None) -> bool:
+    return principal is not None and role_of(session, skill, principal.partner_id) is not None
+
+
+def review_status(session: Session, skill: Skill) -> ReviewStatus | None:
+    """``pending`` or ``rejected`` while the skill's name is held; None once listed."""
+    status = review.status_of(session, skill.id)
+    return None if status in (None, ReviewStatus.APPROVED) else status
 
 
 def role_of(session: Session, skill: Skill, partner_id: uuid.UUID) -> Role | None:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from marketplace.accounts import service as accounts
 from marketplace.caching import cached_json
 from marketplace.catalog import service as catalog
+from marketplace.catalog.held import mark_held
 from marketplace.db import utcnow
 from marketplace.deps import (
     CurrentPrincipal,
@@ -18,8 +19,8 @@ from marketplace.deps import (
     OwnedSkill,
     ReadSession,
     SettingsDep,
+    ShownSkill,
     StoreDep,
-    VisibleSkill,
     WriteSession,
 )
 from marketplace.errors import BadRequest
@@ -47,37 +48,39 @@ class Downloads(BaseModel):
 
 @router.get("/releases", response_model=list[ReleasePublic],
             summary="Releases, newest first (PEP 440)", responses=problem_responses(404))
-def list_releases(skill: VisibleSkill, session: ReadSession, request: Request,
+def list_releases(skill: ShownSkill, session: ReadSession, request: Request,
                   settings: SettingsDep) -> Response:
-    return cached_json(request, [r.model_dump(mode="json")
-                                 for r in service.public_releases(session, skill)],
-                       settings.index_cache_seconds)
+    return mark_held(session, skill, cached_json(
+        request, [r.model_dump(mode="json") for r in service.public_releases(session, skill)],
+        settings.index_cache_seconds))
 
 
 @router.get("/releases/{version}", response_model=ReleasePublic, summary="One release",
             responses=problem_responses(404))
-def release_detail(skill: VisibleSkill, version: str, session: ReadSession,
+def release_detail(skill: ShownSkill, version: str, session: ReadSession,
                    request: Request, settings: SettingsDep) -> Response:
     release = service.get_release(session, skill, version)
     match = [r for r in service.public_releases(session, skill) if r.id == release.id]
-    return cached_json(request, match[0], settings.index_cache_seconds)
+    return mark_held(session, skill,
+                     cached_json(request, match[0], settings.index_cache_seconds))
 
 
 @router.get("/files", response_model=list[FilePublic], summary="Every file of the skill",
             responses=problem_responses(404))
-def list_files(skill: VisibleSkill, session: ReadSession, request: Request,
+def list_files(skill: ShownSkill, session: ReadSession, request: Request,
                settings: SettingsDep) -> Response:
     files = service.public_files(service.files_of(session, skill))
-    return cached_json(request, [f.model_dump(mode="json") for f in files],
-                       settings.index_cache_seconds)
+    return mark_held(session, skill, cached_json(
+        request, [f.model_dump(mode="json") for f in files], settings.index_cache_seconds))
 
 
 @router.get("/downloads", response_model=Downloads, summary="Download counts",
             responses=problem_responses(404))
-def downloads(skill: VisibleSkill, session: ReadSession,
+def downloads(skill: ShownSkill, session: ReadSession, response: Response,
               days: Annotated[int, Query(ge=1, le=366, description="How many days of "
                                          "per-day counts, up to today (UTC).")] = 30
               ) -> Downloads:
+    mark_held(session, skill, response)
     files = {f.filename: f.downloads for f, _ in service.files_of(session, skill)}
     per_day = service.downloads_by_day(session, [skill.id], days, utcnow().date())
     return Downloads(skill=skill.name, total=skill.downloads, files=files,
@@ -87,7 +90,7 @@ def downloads(skill: VisibleSkill, session: ReadSession,
 @router.get("/compatible", response_model=ReleasePublic,
             summary="The newest release that supports an SDK version",
             responses=problem_responses(400, 404))
-def compatible(skill: VisibleSkill, session: ReadSession, request: Request,
+def compatible(skill: ShownSkill, session: ReadSession, request: Request,
                settings: SettingsDep,
                sdk: Annotated[str, Query(max_length=64, description="SDK version.")],
                pre: Annotated[bool, Query(description="Consider pre-releases.")] = False,
@@ -100,17 +103,19 @@ def compatible(skill: VisibleSkill, session: ReadSession, request: Request,
         raise BadRequest(N_("{sdk} is not a valid SDK version."), sdk=repr(sdk)) from None
     release = service.compatible(session, skill, sdk, pre=pre)
     match = [r for r in service.public_releases(session, skill) if r.id == release.id]
-    return cached_json(request, match[0], settings.index_cache_seconds)
+    return mark_held(session, skill,
+                     cached_json(request, match[0], settings.index_cache_seconds))
 
 
 @router.put("/releases/{version}/yank", response_model=ReleasePublic,
             summary="Yank or un-yank a release (PEP 592)",
             responses=problem_responses(401, 403, 404, 503))
 def yank(skill: OwnedSkill, version: str, data: YankRequest, session: WriteSession,
-         principal: CurrentPrincipal) -> ReleasePublic:
+         principal: CurrentPrincipal, response: Response) -> ReleasePublic:
     release = service.set_yanked(session, skill, version, data)
     accounts.touch_token(session, principal)
     session.commit()
+    mark_held(session, skill, response)
     match = [r for r in service.public_releases(session, skill) if r.id == release.id]
     return match[0]
 
