@@ -14,6 +14,7 @@ from marketplace.accounts.service import Principal, authenticate
 from marketplace.catalog import service as catalog
 from marketplace.catalog.models import Skill
 from marketplace.db import Database
+from marketplace.errors import Unauthorized
 from marketplace.settings import Settings
 from marketplace.storage import ArtifactStore
 
@@ -84,15 +85,35 @@ def visible_skill(name: SkillName, session: ReadSession) -> Skill:
     return catalog.get_skill(session, name)
 
 
+def optional_principal(request: Request, db: DatabaseDep) -> Principal | None:
+    """The caller on public pages: None when anonymous or the token is not valid (a public
+    page answers the same as to anyone then, rather than 401)."""
+    secret = token_from_headers(request)
+    if secret is None:
+        return None
+    with db.read() as session:
+        try:
+            return authenticate(session, secret)
+        except Unauthorized:
+            return None
+
+
+def shown_skill(name: SkillName, session: ReadSession,
+                principal: Annotated[Principal | None, Depends(optional_principal)]) -> Skill:
+    """Load a skill by name, or one held for name review when the caller publishes it;
+    otherwise 404."""
+    return catalog.get_skill_for(session, name, principal)
+
+
 def owned_skill(name: SkillName, session: WriteSession, principal: CurrentPrincipal) -> Skill:
-    """Load a skill the caller may change (owner or maintainer) or answer 404/403.
+    """Load a skill the caller may change (owner or maintainer), held for review or not,
+    or answer 404/403.
 
     The skill is loaded in the request's write session, so the route changes it and commits.
     """
-    skill = catalog.get_skill(session, name)
-    catalog.require_publisher(session, skill, principal)
-    return skill
+    return catalog.get_managed_skill(session, name, principal)
 
 
 VisibleSkill = Annotated[Skill, Depends(visible_skill)]
+ShownSkill = Annotated[Skill, Depends(shown_skill)]
 OwnedSkill = Annotated[Skill, Depends(owned_skill)]
