@@ -22,6 +22,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from robeing_sdk.manifest import SkillManifest
@@ -40,6 +41,15 @@ def _word_bigrams(word: str) -> list[str]:
     return [word] if len(word) == 1 else [word[i:i + 2] for i in range(len(word) - 1)]
 
 
+@lru_cache(maxsize=8192)
+def _analyze_word(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # Cached: words recur across messages, and a lookup costs a tenth of the slicing.
+    grams = tuple(_word_bigrams(word))
+    if not word.isascii() and _CJK.search(word):
+        return grams, grams
+    return grams, (word[:STEM_LENGTH],)
+
+
 def analyze(text: str) -> tuple[list[str], frozenset[str], frozenset[str]]:
     """Words, character bigrams of each word (a one-letter word kept whole), and features:
     what selects examples to score (word stems, or the bigrams of CJK words)."""
@@ -47,13 +57,16 @@ def analyze(text: str) -> tuple[list[str], frozenset[str], frozenset[str]]:
     grams: set[str] = set()
     found: set[str] = set()
     for word in words:
-        word_grams = _word_bigrams(word)
+        word_grams, features = _analyze_word(word)
         grams.update(word_grams)
-        if not word.isascii() and _CJK.search(word):
-            found.update(word_grams)
-        else:
-            found.add(word[:STEM_LENGTH])
+        found.update(features)
     return words, frozenset(grams), frozenset(found)
+
+
+@lru_cache(maxsize=8192)
+def _round4(value: float) -> float:
+    # round() with digits formats the float as text (~0.6 µs); scores repeat a great deal.
+    return round(value, 4)
 
 
 def bigrams(text: str) -> frozenset[str]:
@@ -82,7 +95,10 @@ class RouteDecision:
 class _Keyword:
     key: tuple[str, str]
     text: str
-    pattern: re.Pattern[str] | None  # None: match as a substring (CJK)
+    # None: the anchor is the whole keyword (one alphabetic word), so finding it among the
+    # message's words is the match; otherwise a whole-words pattern, or for CJK a substring.
+    pattern: re.Pattern[str] | None
+    substring: bool = False
 
 
 class Router:
@@ -113,6 +129,7 @@ class Router:
                             feature_index[feature].append(example)
                 keywords.extend((key, normalize(word).strip())
                                 for words in intent.keywords.values() for word in words)
+        self._sizes = [len(grams) for grams in self._grams]
         cap = max(32, len(self._owner) // 100)
         self._feature_index = {f: tuple(ids) for f, ids in feature_index.items()
                                if len(ids) <= cap}
@@ -138,31 +155,38 @@ class Router:
             if not words:
                 continue
             if text.isascii():
-                pattern = re.compile(rf"(?<!\w){re.escape(text)}(?!\w)")
+                pattern = (None if words == [text]
+                           else re.compile(rf"(?<!\w){re.escape(text)}(?!\w)"))
                 self._word_keywords[words[0]].append(_Keyword(key, text, pattern))
                 continue
             grams = [g for word in words if len(word) > 1 for g in _word_bigrams(word)]
             if grams:
                 anchor = min(grams, key=lambda g: (frequency[g], g))
-                self._gram_keywords[anchor].append(_Keyword(key, text, None))
+                self._gram_keywords[anchor].append(_Keyword(key, text, None, True))
             else:
-                self._char_keywords[words[0]].append(_Keyword(key, text, None))
+                self._char_keywords[words[0]].append(_Keyword(key, text, None, True))
 
     def _matched_keywords(self, normalized: str, words: list[str],
                           grams: frozenset[str]) -> dict[tuple[str, str], str]:
         found: dict[tuple[str, str], str] = {}
         groups = [self._word_keywords.get(w, ()) for w in set(words)]
-        if self._gram_keywords:
-            groups += [self._gram_keywords.get(g, ()) for g in grams]
-        if self._char_keywords:
-            groups += [self._char_keywords.get(c, ()) for c in set(normalized)]
+        # Keywords anchored on bigrams or characters are never ASCII, so cannot occur in
+        # an ASCII message.
+        if not normalized.isascii():
+            if self._gram_keywords:
+                groups += [self._gram_keywords.get(g, ()) for g in grams]
+            if self._char_keywords:
+                groups += [self._char_keywords.get(c, ()) for c in set(normalized)]
         for group in groups:
             for keyword in group:
                 if keyword.key in found:
                     continue
-                if (keyword.pattern.search(normalized) if keyword.pattern
-                        else keyword.text in normalized):
-                    found[keyword.key] = keyword.text
+                if keyword.substring:
+                    if keyword.text not in normalized:
+                        continue
+                elif keyword.pattern is not None and not keyword.pattern.search(normalized):
+                    continue
+                found[keyword.key] = keyword.text
         return found
 
     def score(self, text: str, limit: int | None = None) -> list[RouteScore]:
@@ -176,12 +200,12 @@ class Router:
         for feature in selective:
             candidates.update(self._feature_index.get(feature, ()))
         similarity: dict[tuple[str, str], float] = {}
-        size = len(grams)
+        size, examples, sizes, owners = len(grams), self._grams, self._sizes, self._owner
         for example in candidates:
-            shared = len(grams & self._grams[example])
+            shared = len(grams & examples[example])
             if shared:
-                value = shared / (len(self._grams[example]) + size - shared)
-                key = self._owner[example]
+                value = shared / (sizes[example] + size - shared)
+                key = owners[example]
                 if value > similarity.get(key, 0.0):
                     similarity[key] = value
         scored: list[tuple[float, str, str]] = []
@@ -190,8 +214,8 @@ class Router:
             value = max(sim, KEYWORD_FLOOR + (1 - KEYWORD_FLOOR) * sim) if key in keywords else sim
             scored.append((-value, key[0], key[1]))
         best = heapq.nsmallest(limit, scored) if limit is not None else sorted(scored)
-        return [RouteScore(skill, intent, round(-value, 4), keywords.get((skill, intent)),
-                           round(similarity.get((skill, intent), 0.0), 4))
+        return [RouteScore(skill, intent, _round4(-value), keywords.get((skill, intent)),
+                           _round4(similarity.get((skill, intent), 0.0)))
                 for value, skill, intent in best]
 
     def route(self, text: str) -> RouteDecision:

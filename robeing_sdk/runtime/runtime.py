@@ -13,11 +13,12 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from packaging.utils import canonicalize_name
 from pydantic import BaseModel, ConfigDict, Field
 
 from robeing_sdk._version import __version__
@@ -85,6 +86,12 @@ _ERROR_TYPES: dict[type[Exception], str] = {
 }
 
 
+@lru_cache(maxsize=1024)
+def _canonical(name: str) -> str:
+    # Called with every message; the regex of canonicalize_name costs a microsecond.
+    return canonicalize_name(name)
+
+
 class _Loaded:
     __slots__ = ("handler", "is_async")
 
@@ -127,10 +134,8 @@ class Runtime:
     # -- looking things up -------------------------------------------------------------
 
     def skill(self, name: str) -> SkillRecord:
-        from packaging.utils import canonicalize_name
-
         try:
-            return self._by_name[canonicalize_name(name)]
+            return self._by_name[_canonical(name)]
         except KeyError:
             raise UnknownSkill.localizable(N_("No installed skill is called {name}."),
                                            context={"skill": name}, name=repr(name)) from None
@@ -306,10 +311,13 @@ class Runtime:
                                folder=record.folder, skills=self.manifests)
         call = partial(loaded.handler, message=message, context=context)
         try:
-            # asyncio.timeout, not wait_for: no extra task per call on the hot path.
-            async with asyncio.timeout(timeout):
-                result = await (call() if loaded.is_async else self._workers.call(
-                    call, fast_wait=self.config.sync_fast_wait))
+            if loaded.is_async:
+                # asyncio.timeout, not wait_for: no extra task per call on the hot path.
+                async with asyncio.timeout(timeout):
+                    result = await call()
+            else:
+                result = await self._workers.call(call, fast_wait=self.config.sync_fast_wait,
+                                                  timeout=timeout)
         except TimeoutError:
             raise SkillTimeout(f"The skill {record.name!r} did not answer within {timeout:g} s.",
                                skill=record.name, timeout=timeout) from None

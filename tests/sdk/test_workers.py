@@ -94,3 +94,39 @@ def test_a_cancelled_caller_does_not_break_the_worker() -> None:
         return await workers.call(lambda: 42, fast_wait=0.01)
 
     assert asyncio.run(main()) == 42
+
+
+@pytest.mark.parametrize("fast_wait", [0.0, 0.005])
+def test_a_call_past_its_timeout_raises_and_the_next_call_gets_another_thread(
+        fast_wait: float) -> None:
+    workers = DaemonWorkers()
+    release = threading.Event()
+
+    async def main() -> tuple[float, int]:
+        started = time.perf_counter()
+        with pytest.raises(TimeoutError):
+            await workers.call(lambda: release.wait(5), fast_wait=fast_wait, timeout=0.05)
+        waited = time.perf_counter() - started
+        result = await workers.call(lambda: 7, fast_wait=fast_wait, timeout=1.0)
+        release.set()
+        return waited, result
+
+    waited, result = asyncio.run(main())
+    assert 0.04 < waited < 1.0 and result == 7
+    assert workers.threads == 2  # the first thread was still busy with the hung call
+
+
+def test_a_timeout_shorter_than_the_fast_wait_bounds_the_blocking_wait() -> None:
+    workers = DaemonWorkers()
+    release = threading.Event()
+
+    async def main() -> float:
+        started = time.perf_counter()
+        with pytest.raises(TimeoutError):
+            await workers.call(lambda: release.wait(5), fast_wait=1.0, timeout=0.02)
+        return time.perf_counter() - started
+
+    try:
+        assert asyncio.run(main()) < 0.5
+    finally:
+        release.set()
