@@ -3,7 +3,8 @@ three sort orders and keyset (cursor) pagination with opaque cursors.
 
 Every query word must occur in the skill's search text (a substring match, so Korean,
 Japanese and Chinese words need no segmentation). One statement finds the matches through an
-index, ranks them and returns only the requested page:
+index, ranks them and returns only the requested page with its texts in every language
+(:mod:`marketplace.catalog.search_sql`, which builds it once per shape):
 
 - SQLite: ``skill_fts`` is an FTS5 trigram table over ``skill`` (external content, keyed by
   ``skill.rowid``, kept current by triggers; migration ``aa000000namereview``). The
@@ -28,38 +29,28 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
-from sqlalchemy import (
-    ColumnElement,
-    and_,
-    case,
-    column,
-    func,
-    literal,
-    literal_column,
-    or_,
-    table,
-)
+from sqlalchemy import Row
 from sqlalchemy import text as sql_text
 from sqlmodel import Session, col, select
 
-from marketplace.catalog.models import Skill, SkillRole
+from marketplace.catalog import search_sql as sql
+from marketplace.catalog.models import Skill, SkillTexts
 from marketplace.errors import BadCursor, BadRequest
 from marketplace.messages import N_
-from marketplace.review import service as review
 
 MAX_QUERY_CHARS: Final = 200
 MAX_TERMS: Final = 8
 MAX_PAGE: Final = 100
 TRIGRAM: Final = 3  # shortest word the trigram index can find
-
-_skill_fts = table("skill_fts", column("rowid"), column("search_text"))
-
 
 class Sort(StrEnum):
     RELEVANCE = "relevance"
@@ -91,34 +82,9 @@ def check_no_nul(parameter: str, value: str | None) -> None:
                          parameter=repr(parameter))
 
 
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _contains(column: Any, term: str) -> ColumnElement[bool]:
-    result: ColumnElement[bool] = column.like(f"%{_escape_like(term)}%", escape="\\")
-    return result
-
-
 def _fts_phrase(term: str) -> str:
     """An FTS5 string literal: matched as a substring by the trigram tokenizer."""
     return '"' + term.replace('"', '""') + '"'
-
-
-def _word_filters(session: Session, terms: list[str]) -> tuple[bool, list[ColumnElement[bool]]]:
-    """Conditions that every term occurs in the search text, index-backed where possible;
-    the flag says whether the statement must join the SQLite FTS5 index (see ``_join_fts``)."""
-    if session.get_bind().dialect.name != "sqlite":
-        if terms and min(map(len, terms)) >= TRIGRAM:
-            _prefer_trigram_index(session)
-        return False, [_contains(col(Skill.search_text), term) for term in terms]  # pg_trgm GIN
-    indexed = [term for term in terms if len(term) >= TRIGRAM]
-    filters = [_contains(col(Skill.search_text), term) for term in terms
-               if len(term) < TRIGRAM]
-    if indexed:
-        expression = " ".join(_fts_phrase(term) for term in indexed)  # implicit AND
-        filters.insert(0, _skill_fts.c.search_text.match(expression))
-    return bool(indexed), filters
 
 
 def _prefer_trigram_index(session: Session) -> None:
@@ -134,12 +100,6 @@ def _prefer_trigram_index(session: Session) -> None:
     """
     session.execute(sql_text("SELECT set_config('enable_seqscan', 'off', true), "
                              "set_config('jit', 'off', true)"))
-
-
-def _join_fts(statement: Any) -> Any:
-    """Skills by the FTS5 matches' rowids: only the index is read, and each match is one
-    rowid look-up (``skill_fts`` is an external-content table over ``skill``)."""
-    return statement.join(_skill_fts, _skill_fts.c.rowid == literal_column("skill.rowid"))
 
 
 def _encode(sort: Sort, key: list[Any]) -> str:
@@ -163,8 +123,29 @@ def _decode(cursor: str, sort: Sort) -> list[Any]:
         raise BadCursor(N_("Invalid pagination cursor; start again without 'cursor'.")) from None
 
 
+class Page(NamedTuple):
+    """One page of search results: skills as rows of
+    :data:`~marketplace.catalog.search_sql.PAGE_COLUMNS` and ``score`` (read by attribute,
+    like a :class:`Skill`), their texts in every language, and the cursor of the next page
+    (None on the last page)."""
+
+    rows: list[Row[Any]]
+    texts: dict[uuid.UUID, SkillTexts]
+    next_cursor: str | None
+
+
 def search(session: Session, query: Query) -> tuple[list[Skill], str | None]:
-    """One page of skills and the cursor of the next page (None on the last page)."""
+    """One page of skills as ORM objects, and the next page's cursor (for callers that
+    change or walk them; the search API itself reads :func:`search_page`'s rows)."""
+    page = search_page(session, query)
+    ids = [row.id for row in page.rows]
+    found = {skill.id: skill for skill in session.exec(
+        select(Skill).where(col(Skill.id).in_(ids)))} if ids else {}
+    return [found[skill_id] for skill_id in ids], page.next_cursor
+
+
+def search_page(session: Session, query: Query) -> Page:
+    """One page, its skills' texts read in the same statement (one round trip)."""
     for label, value in (("q", query.text), ("category", query.category),
                          ("locale", query.locale), ("sdk", query.sdk)):
         check_no_nul(label, value)
@@ -182,72 +163,87 @@ def search(session: Session, query: Query) -> tuple[list[Skill], str | None]:
     sort = query.sort
     if sort is Sort.RELEVANCE and not terms:
         sort = Sort.DOWNLOADS
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    values: dict[str, Any] = {}
+    if sqlite:
+        indexed = [term for term in terms if len(term) >= TRIGRAM]
+        likes = [term for term in terms if len(term) < TRIGRAM]
+        if indexed:  # FTS5 phrases, implicitly ANDed
+            values["fts"] = " ".join(_fts_phrase(term) for term in indexed)
+    else:
+        indexed, likes = [], terms
+        if terms and min(map(len, terms)) >= TRIGRAM:
+            _prefer_trigram_index(session)
+    values.update((f"word{index}", sql.like_pattern(term)) for index, term in enumerate(likes))
     if sort is Sort.RELEVANCE:
         phrase = " ".join(terms)
-        tier: Any = case(
-            (col(Skill.name) == phrase.replace(" ", "-"), 100),
-            (col(Skill.name).like(f"{_escape_like(phrase)}%", escape="\\"), 60),
-            (_contains(col(Skill.name), phrase), 40),
-            (_contains(func.lower(col(Skill.summary)), phrase), 20),
-            else_=10)
-        score: Any = tier
-    elif sort is Sort.NEWEST:
-        score = col(Skill.created_at)
-    else:
-        score = col(Skill.downloads)
-    labelled = score.label("score")
-    statement = select(Skill, labelled)
-    uses_fts, filters = _word_filters(session, terms)
-    if uses_fts:
-        statement = _join_fts(statement)
-    for condition in filters:
-        statement = statement.where(condition)
-    statement = statement.where(col(Skill.id).not_in(review.hidden_skill_ids()))
+        values.update(exact=phrase.replace(" ", "-"), prefix=sql.escape_like(phrase) + "%",
+                      phrase=sql.like_pattern(phrase))
     if query.category:
-        statement = statement.where(_contains(literal(" ") + col(Skill.categories) + " ",
-                                              f" {query.category} "))
+        values["category"] = sql.like_pattern(f" {query.category} ")
     if query.locale:
-        statement = statement.where(_contains(literal(" ") + col(Skill.locales) + " ",
-                                              f" {query.locale} "))
+        values["locale"] = sql.like_pattern(f" {query.locale} ")
     if query.price:
-        statement = statement.where(col(Skill.price_kind) == query.price)
+        values["price"] = query.price
     if query.partner_ids is not None:
-        owned = select(SkillRole.skill_id).where(col(SkillRole.partner_id).in_(query.partner_ids))
-        statement = statement.where(col(Skill.id).in_(owned))
+        values["partners"] = list(query.partner_ids)
     if query.cursor:
-        last_score, last_name = _decode(query.cursor, sort)
+        last_score, values["last_name"] = _decode(query.cursor, sort)
         if sort is Sort.NEWEST:
-            from datetime import datetime
-
             try:
                 last_score = datetime.fromisoformat(str(last_score))
             except ValueError:
                 raise BadCursor(N_("Invalid pagination cursor; start again without "
                                    "'cursor'.")) from None
-        statement = statement.where(or_(score < last_score,
-                                        and_(score == last_score,
-                                             col(Skill.name) > last_name)))
-    statement = statement.order_by(labelled.desc(), col(Skill.name))
+        values["last_score"] = last_score
+    statement = sql.statement(sql.Shape(
+        sqlite=sqlite, sort=sort.value, fts=bool(indexed), likes=len(likes),
+        category=bool(query.category), locale=bool(query.locale), price=bool(query.price),
+        partners=query.partner_ids is not None, cursor=bool(query.cursor)))
     limit = clamp_limit(query.limit)
-    page: list[tuple[Skill, Any]] = []
+    rows: list[Row[Any]] = []
+    texts: dict[uuid.UUID, SkillTexts] = {}
     offset = 0
     batch = limit + 1 if sdk_version is None else max(50, limit * 4)
-    while len(page) <= limit:
-        rows = session.exec(statement.offset(offset).limit(batch)).all()
-        for skill, value in rows:
-            if sdk_version is None or _supports(skill.sdk_specifier, sdk_version):
-                page.append((skill, value))
-        if len(rows) < batch:
+    connection = session.connection()  # Core rows, without the ORM's per-statement work
+    while len(rows) <= limit:
+        found = _with_texts(connection.execute(statement, {**values, "limit": batch,
+                                                           "offset": offset}), texts)
+        rows += [row for row in found
+                 if sdk_version is None or _supports(row.sdk_specifier, sdk_version)]
+        if len(found) < batch:
             break
         offset += batch
-    has_more = len(page) > limit
-    page = page[:limit]
+    has_more = len(rows) > limit
+    rows = rows[:limit]
     next_cursor = None
-    if has_more and page:
-        skill, value = page[-1]
-        key_value = value.isoformat() if sort is Sort.NEWEST else int(value)
-        next_cursor = _encode(sort, [key_value, skill.name])
-    return [skill for skill, _ in page], next_cursor
+    if has_more and rows:
+        last = rows[-1]
+        key_value = last.score.isoformat() if sort is Sort.NEWEST else int(last.score)
+        next_cursor = _encode(sort, [key_value, last.name])
+    return Page(rows, texts, next_cursor)
+
+
+def _with_texts(result: Iterable[Row[Any]], texts: dict[uuid.UUID, SkillTexts]
+                ) -> list[Row[Any]]:
+    """The page's skills in order, each once (a row per language, or one without texts),
+    their texts added to ``texts``."""
+    rows: list[Row[Any]] = []
+    for row in result:
+        skill_id = row.id
+        if not rows or rows[-1].id != skill_id:
+            rows.append(row)
+        entry = texts.get(skill_id)
+        if entry is None:
+            entry = texts[skill_id] = SkillTexts({}, {})
+        locale, display_name, description = tuple(row)[-sql.TEXT_COLUMNS:]
+        if locale is None:  # no texts at all: the outer join's empty side
+            continue
+        if display_name:
+            entry.display_names[locale] = display_name
+        if description:
+            entry.descriptions[locale] = description
+    return rows
 
 
 def _supports(specifier: str | None, version: Version) -> bool:

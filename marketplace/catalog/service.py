@@ -23,6 +23,7 @@ from marketplace.catalog.models import (
 )
 from marketplace.db import utcnow
 from marketplace.errors import BadRequest, Forbidden, NotFound
+from marketplace.index.service import bump_serial
 from marketplace.messages import N_
 from marketplace.review import service as review
 from marketplace.review.models import ReviewStatus
@@ -146,6 +147,7 @@ def add_role(session: Session, skill: Skill, partner_id: uuid.UUID, role: Role) 
         row = SkillRole(skill_id=skill.id, partner_id=partner_id)
     row.role = role.value
     session.add(row)
+    bump_serial(session)  # the partner-tier search filter reads the roles
 
 
 def update_listing(skill: Skill, *, version: str | None, summary: str,
@@ -211,6 +213,7 @@ def deprecate(session: Session, skill: Skill, data: SkillDeprecate) -> Skill:
     skill.successor = data.successor if data.deprecated else None
     skill.updated_at = utcnow()
     session.add(skill)
+    bump_serial(session)  # cached catalog pages and searches show the deprecation
     return skill
 
 

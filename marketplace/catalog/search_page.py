@@ -1,0 +1,50 @@
+"""The JSON body of one search page (``GET /v1/skills``), built straight from the search rows.
+
+The body is byte for byte what :class:`~marketplace.catalog.routes.SkillPage` (a list of
+:class:`~marketplace.catalog.models.SkillPublic`) serializes to; only the way there is
+cheaper: plain dicts in the model's field order, serialized by pydantic-core's encoder (the
+one ``model_dump_json`` uses, so dates, UUIDs and text come out the same). Validating twenty
+models per page was a fifth of an uncached search. A test holds the two equal.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import pydantic_core
+from sqlalchemy import Row
+from sqlmodel import Session
+
+from marketplace.catalog import search as catalog_search
+from marketplace.catalog import search_sql
+from marketplace.catalog.models import SkillPublic, SkillTexts
+
+# The fields built from the texts and the space-separated lists; every other field is a
+# column of the search row or, failing that, the model's default.
+_DERIVED: Final = frozenset({"display_name", "description", "locale", "display_names",
+                             "descriptions", "categories", "locales"})
+_COLUMNS: Final = frozenset(column.name for column in search_sql.PAGE_COLUMNS)
+_FIELDS: Final = tuple(SkillPublic.model_fields)
+_DEFAULTS: Final = {name: field.get_default(call_default_factory=True)
+                    for name, field in SkillPublic.model_fields.items()
+                    if name not in _DERIVED and name not in _COLUMNS}
+
+
+def render(session: Session, query: catalog_search.Query, chain: tuple[str, ...]) -> bytes:
+    """One page as JSON, its texts in the first language of ``chain`` each skill has."""
+    page = catalog_search.search_page(session, query)
+    items = [item(row, page.texts.get(row.id), chain) for row in page.rows]
+    return pydantic_core.to_json({"items": items, "next_cursor": page.next_cursor})
+
+
+def item(row: Row[Any], texts: SkillTexts | None, chain: tuple[str, ...]) -> dict[str, Any]:
+    """One result, as :meth:`SkillPublic.from_row` would make it, as a plain dict."""
+    texts = texts or SkillTexts({}, {})
+    locale, name, description = texts.pick(chain, row.display_name)
+    values = row._mapping
+    derived = {"display_name": name, "description": description, "locale": locale,
+               "display_names": texts.display_names, "descriptions": texts.descriptions,
+               "categories": row.categories.split(), "locales": row.locales.split()}
+    return {field: derived[field] if field in _DERIVED
+            else values[field] if field in _COLUMNS else _DEFAULTS[field]
+            for field in _FIELDS}
