@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -49,6 +50,9 @@ from robeing_sdk.manifest import PriceKind, SkillManifest
 
 if TYPE_CHECKING:
     from marketplace.distributions import InspectedFile
+
+
+log = logging.getLogger("marketplace")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,15 +120,15 @@ def _discard_unreferenced(db: Database, store: ArtifactStore, sha256: str) -> bo
     return unreferenced
 
 
-def _check(session: Session, principal: Principal,
-           inspected: InspectedFile) -> PublishOutcome | None:
+def _check(session: Session, principal: Principal, inspected: InspectedFile, *,
+           lock: bool = False) -> PublishOutcome | None:
     """Authorization and file-name rules; returns an outcome for an identical retry."""
     skill = catalog.find_skill(session, inspected.name)
     if skill is None:
         catalog.check_can_register(inspected.name, principal)
     else:
         catalog.require_publisher(session, skill, principal)
-        review.check_publish(session, skill.id, skill.name)
+        review.check_publish(session, skill.id, skill.name, lock=lock)
     price = inspected.manifest.price
     if price.kind is not PriceKind.FREE and not partners.may_publish_paid_skills(
             session, principal.partner_id):
@@ -154,7 +158,7 @@ def _check(session: Session, principal: Principal,
 
 def _record(session: Session, store: ArtifactStore, principal: Principal,
             inspected: InspectedFile, source: Path) -> PublishOutcome:
-    outcome = _check(session, principal, inspected)
+    outcome = _check(session, principal, inspected, lock=True)
     if outcome is not None:
         return outcome
     _lock_digest(session, inspected.sha256)
@@ -310,6 +314,59 @@ def discard_blob(db: Database, store: ArtifactStore, sha256: str) -> None:
     _discard_unreferenced(db, store, sha256)
 
 
+def retire_files(session: Session, skill_id: uuid.UUID) -> list[str]:
+    """Mark every file of a skill whose name staff rejected as deleted, in the caller's
+    transaction, and return their digests for :func:`discard_blobs` after the commit.
+
+    Rows first, bytes after the commit: a crash in between leaves only blobs no live row
+    points at, which :func:`sweep_orphans` removes; never a live row without its bytes. The
+    rows stay (without their copy of the metadata), so the names are refused forever, as a
+    deleted file's are.
+    """
+    files = session.exec(select(File).where(File.skill_id == skill_id,
+                                            col(File.deleted_at).is_(None))).all()
+    now = utcnow()
+    for file in files:
+        file.deleted_at = now
+        file.core_metadata = b""
+        session.add(file)
+    skill = session.get(Skill, skill_id)
+    if files and skill is not None:
+        session.flush()
+        refresh_listing(session, skill)
+    return sorted({file.sha256 for file in files})
+
+
+def discard_blobs(db: Database, store: ArtifactStore, digests: Iterable[str]) -> list[str]:
+    """Remove each blob no live file row references (a blob may be shared by another row:
+    content-addressed storage keeps one copy of the same bytes); returns the removed ones.
+
+    Runs after the rows are committed; a store error is logged and left to
+    :func:`sweep_orphans`, since the rows' change already stands.
+    """
+    removed = []
+    for sha256 in digests:
+        try:
+            if _discard_unreferenced(db, store, sha256):
+                removed.append(sha256)
+        except Exception:  # any store failure: the sweep retries it
+            log.warning("Could not remove blob %s now; the orphan sweep will.", sha256,
+                        exc_info=True)
+    return removed
+
+
+def retire_rejected_files(db: Database) -> list[str]:
+    """Mark deleted any live file of a rejected skill (rejections decided before files were
+    removed on rejection); returns their digests. Run by :func:`sweep_orphans`."""
+    with db.write() as session:
+        skill_ids = session.exec(select(File.skill_id).distinct().where(
+            col(File.skill_id).in_(review.rejected_skill_ids()),
+            col(File.deleted_at).is_(None))).all()
+        digests = [digest for skill_id in skill_ids for digest in retire_files(session, skill_id)]
+        session.commit()
+    return digests
+
+
 def count_download(session: Session, file_id: uuid.UUID, at: datetime | None = None) -> None:
     file = session.get(File, file_id)
     if file is not None:
@@ -368,14 +425,15 @@ def sweep_orphans(db: Database, store: ArtifactStore, *, keep: Iterable[str] = (
     Only blobs stored more than ``older_than`` ago are candidates, so an upload in flight
     (blob written, row not yet committed) keeps its blob; each candidate is re-checked and
     deleted under the same per-digest lock that recording an upload holds. ``keep`` names
-    digests to leave alone regardless.
+    digests to leave alone regardless. Files of skills whose names were rejected are marked
+    deleted first (:func:`retire_rejected_files`); their blobs go at once, whatever their age.
     """
+    removed = discard_blobs(db, store, retire_rejected_files(db))
     with db.read() as session:
         referenced = set(session.exec(select(File.sha256).where(
             col(File.deleted_at).is_(None))).all())
     referenced.update(keep)
     cutoff = utcnow() - older_than
-    removed = []
     for key in list(store.keys()):
         if key in referenced:
             continue

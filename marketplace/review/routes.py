@@ -11,9 +11,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from marketplace.accounts import service as accounts
-from marketplace.deps import CurrentPrincipal, ReadSession, WriteSession
+from marketplace.deps import CurrentPrincipal, DatabaseDep, ReadSession, StoreDep, WriteSession
 from marketplace.openapi import problem_responses
 from marketplace.partners import service as partners
+from marketplace.releases import service as releases
 from marketplace.review import service
 from marketplace.review.models import NameReviewDecision, NameReviewPublic, ReviewStatus
 
@@ -44,12 +45,19 @@ def get_review(review_id: ReviewId, principal: CurrentPrincipal,
 
 
 def _decide(review_id: uuid.UUID, status: ReviewStatus, data: NameReviewDecision,
-            principal: CurrentPrincipal, session: WriteSession) -> NameReviewPublic:
+            principal: CurrentPrincipal, session: WriteSession, db: DatabaseDep,
+            store: StoreDep) -> NameReviewPublic:
+    """A rejection also removes the skill's files: rows marked deleted in the decision's
+    transaction, then, once it is committed, the bytes nothing else references."""
     partners.require_staff(principal)
     review = service.decide(session, review_id, status, data, principal)
+    retired = (releases.retire_files(session, review.skill_id)
+               if status is ReviewStatus.REJECTED else [])
     accounts.touch_token(session, principal)
     public = NameReviewPublic.model_validate(review, from_attributes=True)
     session.commit()
+    session.close()  # SQLite: let the blob clean-up take the write lock
+    releases.discard_blobs(db, store, retired)
     return public
 
 
@@ -57,15 +65,18 @@ def _decide(review_id: uuid.UUID, status: ReviewStatus, data: NameReviewDecision
              responses=problem_responses(401, 403, 404, 409, 503),
              summary="Approve a held name: the skill enters the index (staff)")
 def approve(review_id: ReviewId, principal: CurrentPrincipal, session: WriteSession,
+            db: DatabaseDep, store: StoreDep,
             data: NameReviewDecision | None = None) -> NameReviewPublic:
     return _decide(review_id, ReviewStatus.APPROVED, data or NameReviewDecision(), principal,
-                   session)
+                   session, db, store)
 
 
 @router.post("/{review_id}/reject", response_model=NameReviewPublic,
              responses=problem_responses(401, 403, 404, 409, 503),
-             summary="Reject a held name: the skill stays hidden and takes no uploads (staff)")
+             summary="Reject a held name: the skill stays hidden, takes no uploads, and its "
+                     "files are removed (their names are never used again) (staff)")
 def reject(review_id: ReviewId, principal: CurrentPrincipal, session: WriteSession,
+           db: DatabaseDep, store: StoreDep,
            data: NameReviewDecision | None = None) -> NameReviewPublic:
     return _decide(review_id, ReviewStatus.REJECTED, data or NameReviewDecision(), principal,
-                   session)
+                   session, db, store)

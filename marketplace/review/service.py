@@ -2,7 +2,8 @@
 
 The catalog calls :func:`hold` when it registers a skill whose name is confusable with another
 owner's, :func:`hidden_skill_ids` wherever it lists or shows skills, and :func:`check_publish`
-before an upload joins an existing skill.
+before an upload joins an existing skill. The releases domain removes a rejected skill's files
+(:func:`marketplace.releases.service.retire_files`), asked by the review routes.
 """
 
 from __future__ import annotations
@@ -44,9 +45,23 @@ def status_of(session: Session, skill_id: uuid.UUID) -> ReviewStatus | None:
     return ReviewStatus(review.status) if review is not None else None
 
 
-def check_publish(session: Session, skill_id: uuid.UUID, name: str) -> None:
-    """A rejected name takes no more uploads; a pending one does (they stay held too)."""
-    if status_of(session, skill_id) is ReviewStatus.REJECTED:
+def rejected_skill_ids() -> SelectOfScalar[uuid.UUID]:
+    """Ids of skills whose name staff rejected, as a subquery for ``IN``."""
+    return select(NameReview.skill_id).where(NameReview.status == ReviewStatus.REJECTED.value)
+
+
+def check_publish(session: Session, skill_id: uuid.UUID, name: str, *,
+                  lock: bool = False) -> None:
+    """A rejected name takes no more uploads; a pending one does (they stay held too).
+
+    With ``lock``, the review row is locked until the transaction ends (PostgreSQL's
+    ``FOR UPDATE``; SQLite's ``BEGIN IMMEDIATE`` already serializes writers), so an upload
+    being recorded and a rejection being decided take turns: the rejection either sees the
+    new file and removes it with the others, or the upload sees the rejection and is refused.
+    """
+    query = select(NameReview.status).where(NameReview.skill_id == skill_id)
+    status = session.exec(query.with_for_update() if lock else query).first()
+    if status == ReviewStatus.REJECTED.value:
         raise Forbidden(N_("The name {name} was rejected by marketplace staff as confusable "
                            "with another skill; publish under another name."), name=repr(name))
 
@@ -78,5 +93,6 @@ def decide(session: Session, review_id: uuid.UUID, status: ReviewStatus,
     review.decided_at = utcnow()
     review.decided_by = staff.partner_name[:100]
     session.add(review)
+    session.flush()  # takes the row lock now, before the caller removes a rejected skill's files
     bump_serial(session)  # the index and cached catalog pages change
     return review
