@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Sequence
 
 from packaging.utils import canonicalize_name
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from marketplace.accounts.service import Principal
@@ -218,10 +219,10 @@ def deprecate(session: Session, skill: Skill, data: SkillDeprecate) -> Skill:
 
 
 def count_download(session: Session, skill_id: uuid.UUID) -> None:
-    skill = session.get(Skill, skill_id)
-    if skill is not None:
-        skill.downloads += 1
-        session.add(skill)
+    """Add one download, in SQL (``downloads = downloads + 1``): read-then-write would let
+    two downloads at once on PostgreSQL both write the same new total."""
+    session.exec(update(Skill).where(col(Skill.id) == skill_id)
+                 .values(downloads=col(Skill.downloads) + 1))
 
 
 def list_names(session: Session) -> list[str]:

@@ -368,14 +368,15 @@ def retire_rejected_files(db: Database) -> list[str]:
 
 
 def count_download(session: Session, file_id: uuid.UUID, at: datetime | None = None) -> None:
-    file = session.get(File, file_id)
-    if file is not None:
-        # In SQL (downloads = downloads + 1), not from the value read above: two downloads
-        # at once on PostgreSQL would otherwise both write the same new total.
-        session.exec(update(File).where(col(File.id) == file_id)
-                     .values(downloads=col(File.downloads) + 1))
-        catalog.count_download(session, file.skill_id)
-        _count_day(session, file.skill_id, (at or utcnow()).date())
+    """Count one download of a file, of its skill and of the skill's day. Every counter is
+    one SQL increment (``n = n + 1``, an upsert for the day), never read-then-write, so
+    concurrent downloads on PostgreSQL lose no count."""
+    skill_id = session.exec(update(File).where(col(File.id) == file_id)
+                            .values(downloads=col(File.downloads) + 1)
+                            .returning(col(File.skill_id))).scalar_one_or_none()
+    if skill_id is not None:
+        catalog.count_download(session, skill_id)
+        _count_day(session, skill_id, (at or utcnow()).date())
 
 
 def _count_day(session: Session, skill_id: uuid.UUID, day: date) -> None:

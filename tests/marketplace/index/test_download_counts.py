@@ -1,0 +1,81 @@
+"""Download counters are single SQL increments: downloads at the same moment, from threads
+with their own connections (PostgreSQL lets them run at once), lose no count."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from marketplace.catalog.models import Skill
+from marketplace.db import Database
+from marketplace.releases import service as releases
+from marketplace.releases.models import DownloadDay, File
+
+THREADS, EACH = 8, 25
+DAY = datetime(2026, 11, 24, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def published(client: TestClient, make_partner: Any, wheels: Any, upload_file: Any) -> Any:
+    owner = make_partner()
+    for version in ("1.0.0", "2.0.0"):
+        assert upload_file(owner, wheels(version=version)).status_code == 200
+    return owner
+
+
+def counts(db: Database) -> tuple[int, list[int], int]:
+    """(the skill's total, each file's count, the day's count)."""
+    with db.read() as session:
+        skill = session.exec(select(Skill)).one()
+        files = session.exec(select(File).order_by(File.filename)).all()  # type: ignore[arg-type]
+        day = session.exec(select(DownloadDay)).all()
+        return skill.downloads, [f.downloads for f in files], sum(d.downloads for d in day)
+
+
+def run_together(task: Callable[[int], None], threads: int) -> None:
+    """Start every thread's work at one barrier, so the increments really overlap."""
+    barrier = threading.Barrier(threads)
+
+    def work(index: int) -> None:
+        barrier.wait()
+        task(index)
+
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(work, range(threads)))
+
+
+def test_concurrent_counts_are_exact(db: Database, published: Any) -> None:
+    with db.read() as session:
+        file_ids = [f.id for f in session.exec(select(File).order_by(File.filename)).all()]  # type: ignore[arg-type]
+
+    def download(index: int) -> None:
+        for _ in range(EACH):
+            with db.write() as session:
+                releases.count_download(session, file_ids[index % 2], at=DAY)
+                session.commit()
+
+    run_together(download, THREADS)
+    total = THREADS * EACH
+    assert counts(db) == (total, [total // 2, total // 2], total)
+
+
+def test_concurrent_downloads_over_http_are_counted(client: TestClient, db: Database,
+                                                    published: Any) -> None:
+    files = client.get("/v1/skills/hello-skill/files").json()
+    urls = [f["url"] for f in files]
+
+    def download(index: int) -> None:
+        for _ in range(5):
+            assert client.get(urls[index % 2]).status_code == 200
+
+    run_together(download, 6)
+    assert counts(db) == (30, [15, 15], 30)
+    answer = client.get("/v1/skills/hello-skill/downloads").json()
+    assert answer["total"] == 30 and sorted(answer["files"].values()) == [15, 15]
