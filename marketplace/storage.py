@@ -5,8 +5,8 @@ a file written before a crash (with no database row yet) is simply overwritten b
 The store knows nothing of file names or releases; the database does. Two stores implement
 the :class:`ArtifactStore` protocol: :class:`LocalArtifactStore` (a folder, the default) and
 :class:`marketplace.storage_s3.S3ArtifactStore` (``ROBEING_ARTIFACT_STORE=s3://BUCKET/PREFIX``:
-``put`` with ``If-None-Match``, ``open`` as a streamed ``GetObject``, ``keys`` as
-``ListObjectsV2``); :func:`store_for` picks one from the settings.
+``put`` with ``If-None-Match`` and a check of the bytes already there, ``open`` as a streamed
+``GetObject``, ``keys`` as ``ListObjectsV2``); :func:`store_for` picks one from the settings.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ class ArtifactStore(Protocol):
     """Where uploaded files live, addressed by the hex sha256 of their bytes."""
 
     def put(self, sha256: str, source: Path) -> None:
-        """Store the bytes of ``source`` under ``sha256`` (atomic; a no-op if present)."""
+        """Store the bytes of ``source`` under ``sha256``: atomic, and never replacing bytes
+        that hash to ``sha256`` (present: a no-op that makes them recent again). Raises
+        :class:`ArtifactMismatch` if the store cannot be brought to hold the right bytes."""
 
     def exists(self, sha256: str) -> bool:
         """Whether bytes with this digest are stored."""
@@ -50,6 +52,10 @@ class ArtifactStore(Protocol):
 
     def stored_at(self, sha256: str) -> datetime | None:
         """When the bytes were last stored (S3: ``LastModified``); None if absent."""
+
+
+class ArtifactMismatch(OSError):
+    """The store holds other bytes under a digest and they could not be replaced."""
 
 
 def check_digest(sha256: str) -> str:
@@ -74,9 +80,11 @@ class LocalArtifactStore:
 
     def put(self, sha256: str, source: Path) -> None:
         target = self._path(sha256)
-        if target.exists():
+        if target.is_file() and sha256_of(target) == sha256:
             os.utime(target)  # a retry makes it recent again, so no sweep takes it meanwhile
             return
+        # absent, or damaged (bytes that do not hash to the name): write it whole, then
+        # rename over it atomically; a concurrent writer renames the same bytes
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, partial = tempfile.mkstemp(dir=self.tmp, prefix="put-")
         try:

@@ -2,28 +2,41 @@
 ``ROBEING_ARTIFACT_STORE=s3://BUCKET/PREFIX``.
 
 Objects are named like the local folder's files, ``PREFIX/ab/cd/abcd…`` (content-addressed by
-sha256). ``put`` is a conditional ``PutObject`` with ``If-None-Match: *``: the first writer
-wins and a retry or a concurrent upload of the same bytes gets 412, which is success here
-(the bytes are the same, by their name); the existing object is then copied onto itself so
-its ``LastModified`` is recent again and no orphan sweep takes it while its upload
-completes. Downloads stream ``GetObject`` in 1 MiB chunks; nothing is buffered whole.
-boto3 comes with the ``s3`` extra (``pip install "robeing[s3]"``) and is imported only when
-this store is used.
+sha256). ``put`` never overwrites an object a concurrent writer stored first:
+
+1. a conditional ``PutObject`` with ``If-None-Match: *`` and the bytes' ``ChecksumSHA256``
+   (S3 refuses bytes that do not match it, so a transfer error cannot store a wrong blob);
+2. ``412 PreconditionFailed`` means something is already there: it is read back and hashed.
+   Bytes that hash to their name are the same bytes, which is success; the object is then
+   copied onto itself (only if its ETag is still the one just verified) so its
+   ``LastModified`` is recent again and no orphan sweep takes it while its upload completes;
+3. bytes that do not hash to their name (a damaged object) are replaced with ``If-Match`` on
+   that object's ETag, so only the damaged version is overwritten, never a newer one.
+
+An object that vanishes or changes between these steps (a sweep, another writer) starts the
+round again; after three rounds :class:`ArtifactMismatch` is raised. Downloads stream
+``GetObject`` in 1 MiB chunks; nothing is buffered whole. boto3 comes with the ``s3`` extra
+(``pip install "robeing[s3]"``) and is imported only when this store is used.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import Any, BinaryIO, Final, cast
 from urllib.parse import urlsplit
 
-from marketplace.storage import check_digest
+from marketplace.storage import ArtifactMismatch, check_digest
 
 _CHUNK = 1024 * 1024
+_ROUNDS: Final = 3
+log = logging.getLogger("marketplace")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,20 +114,69 @@ class S3ArtifactStore:
         return int(response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
 
     def put(self, sha256: str, source: Path) -> None:
+        """Store ``source`` under ``sha256`` unless the same bytes are there already (see the
+        module docstring for the rounds)."""
         from botocore.exceptions import ClientError
 
         key = self._key(sha256)
+        checksum = base64.b64encode(bytes.fromhex(sha256)).decode()
+        condition: dict[str, str] = {"IfNoneMatch": "*"}
+        for _ in range(_ROUNDS):
+            try:
+                with source.open("rb") as body:
+                    self.client.put_object(Bucket=self.location.bucket, Key=key, Body=body,
+                                           ChecksumSHA256=checksum, **condition)
+                return
+            except ClientError as error:
+                # 412: an object is there (If-None-Match) or changed (If-Match);
+                # 404: the object If-Match named is gone
+                if self._status(error) not in (404, 412):
+                    raise
+            etag, actual = self._stored_digest(key)
+            if etag is None:  # removed meanwhile: store it afresh
+                condition = {"IfNoneMatch": "*"}
+            elif actual == sha256:
+                if self._touch(key, etag):
+                    return
+                condition = {"IfNoneMatch": "*"}
+            else:
+                log.warning("Stored object %s holds bytes with sha256 %s; replacing it.",
+                            key, actual)
+                condition = {"IfMatch": etag}
+        raise ArtifactMismatch(f"the object for {sha256} kept changing or holding other bytes "
+                               f"after {_ROUNDS} attempts")
+
+    def _stored_digest(self, key: str) -> tuple[str | None, str | None]:
+        """(ETag, sha256 of the bytes) of the object, streamed; (None, None) if absent."""
+        from botocore.exceptions import ClientError
+
         try:
-            with source.open("rb") as body:
-                self.client.put_object(Bucket=self.location.bucket, Key=key, Body=body,
-                                       IfNoneMatch="*")
+            response = self.client.get_object(Bucket=self.location.bucket, Key=key)
         except ClientError as error:
-            if self._status(error) != 412:  # 412: already stored, which is what we want
-                raise
+            if self._status(error) == 404:
+                return None, None
+            raise
+        digest = hashlib.sha256()
+        with _Body(response["Body"]) as body:
+            for chunk in body:
+                digest.update(chunk)
+        return str(response["ETag"]), digest.hexdigest()
+
+    def _touch(self, key: str, etag: str) -> bool:
+        """Copy the object onto itself (a recent ``LastModified``) if it is still ``etag``;
+        False if it changed or vanished since it was verified."""
+        from botocore.exceptions import ClientError
+
+        try:
             self.client.copy_object(Bucket=self.location.bucket, Key=key,
                                     CopySource={"Bucket": self.location.bucket, "Key": key},
-                                    MetadataDirective="REPLACE",
+                                    CopySourceIfMatch=etag, MetadataDirective="REPLACE",
                                     Metadata={"touched": datetime.now(UTC).isoformat()})
+        except ClientError as error:
+            if self._status(error) in (404, 412):
+                return False
+            raise
+        return True
 
     def _head(self, sha256: str) -> dict[str, Any] | None:
         from botocore.exceptions import ClientError
