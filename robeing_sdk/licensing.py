@@ -41,7 +41,7 @@ FILE_ENV: Final = "ROBEING_LICENCE_FILE"
 
 class LicenceError(SkillUnavailable):
     """A paid skill cannot run: ``reason`` is ``missing``, ``unknown_key``, ``revoked``,
-    ``expired``, ``pending``, ``failed`` or ``unreachable``."""
+    ``expired``, ``pending``, ``failed``, ``suspended`` or ``unreachable``."""
 
 
 _SENTENCES: Final[dict[str, str]] = {
@@ -52,6 +52,8 @@ _SENTENCES: Final[dict[str, str]] = {
     "expired": N_("The licence for {skill} has expired; renew it in the marketplace."),
     "pending": N_("The payment for the {skill} licence is not confirmed yet."),
     "failed": N_("The payment for the {skill} licence was declined."),
+    "suspended": N_("The licence for {skill} is suspended: its monthly usage charge failed. "
+                    "It works again once a payment succeeds."),
     "unreachable": N_("The licence for {skill} could not be checked: the marketplace is "
                       "unreachable and the last check is older than {days} days."),
 }

@@ -154,6 +154,11 @@ class OfflineProvider:
             taken, self._outbox = self._outbox, []
             return taken
 
+    def deliver_pending(self) -> None:
+        """Hand over events the simulator recorded outside a call (a test's
+        ``simulator.renew_subscription``), as the next call would."""
+        self._deliver_events()
+
     def _deliver_events(self) -> None:
         for event in self._sim.take_events():
             delivery = make_delivery(event, self._secret, int(self._clock()))

@@ -719,12 +719,14 @@ class StripeSimulator:
                 "currency": currency, "unit_amount": amount,
                 "recurring": {"interval": "month"}}}]},
         })
-        self._invoice(subscription, now, _month_later(now))
+        self._invoice(subscription, now, _month_later(now), "subscription_create")
         self._event("customer.subscription.created", subscription)
         return self._snapshot(subscription)
 
-    def _invoice(self, subscription: StripeObject, start: int, end: int) -> None:
-        """Bill one period: an invoice paid by a confirmed PaymentIntent (or a lapse)."""
+    def _invoice(self, subscription: StripeObject, start: int, end: int,
+                 reason: str = "subscription_cycle") -> None:
+        """Bill one period: an invoice paid by a confirmed PaymentIntent (or a lapse).
+        ``reason`` is Stripe's ``billing_reason`` (``subscription_create`` for the first)."""
         price = subscription["items"]["data"][0]["price"]
         amount, currency = int(price["unit_amount"]), str(price["currency"])
         percent = subscription["application_fee_percent"]
@@ -732,7 +734,8 @@ class StripeSimulator:
         invoice = self._store({
             "id": self._id("in"), "object": "invoice", "subscription": subscription["id"],
             "customer": subscription["customer"], "amount_due": amount, "amount_paid": 0,
-            "currency": currency, "status": "open", "payment_intent": None, "charge": None,
+            "billing_reason": reason, "currency": currency, "status": "open",
+            "payment_intent": None, "charge": None,
             "application_fee_amount": fee or None, "created": self._now(), "livemode": False,
             "subscription_details": {"metadata": dict(subscription["metadata"])},
             "lines": {"object": "list", "data": [{"amount": amount,

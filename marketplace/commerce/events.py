@@ -32,10 +32,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from marketplace.billing import BillingError, PaymentProvider, ProviderEvent
-from marketplace.commerce.models import Licence, LicenceStatus, UsageCharge, WebhookEvent
+from marketplace.commerce import refunds, suspension
+from marketplace.commerce.models import (
+    Licence,
+    LicencePayment,
+    LicenceStatus,
+    UsageCharge,
+    WebhookEvent,
+)
 from marketplace.commerce.purchases import ProviderTrouble, month_after
 from marketplace.db import Database
 from marketplace.ledger import service as ledger
+from marketplace.ledger.models import SaleEntry
 from marketplace.messages import N_
 
 log = logging.getLogger("marketplace.commerce")
@@ -102,15 +110,24 @@ def charge_fees(provider: PaymentProvider, charge_id: str | None,
 
 def _record_sale(session: Session, provider: PaymentProvider, *, sale_id: str,
                  licence: Licence, amount: int, currency: str, at: datetime,
-                 payment_id: str, charge_id: str | None) -> None:
-    """Record a sale once, with the charge's real fees (asked only the first time)."""
-    if ledger.find_sale(session, sale_id) is not None:
-        return
-    fee, kept = charge_fees(provider, charge_id, payment_id)
-    ledger.record_sale(session, sale_id=sale_id, partner_id=licence.seller_id,
-                       skill_name=licence.skill_name, amount=amount, currency=currency,
-                       occurred_at=at, provider_payment_id=payment_id, provider_fee=fee,
-                       application_fee=kept)
+                 payment_id: str, charge_id: str | None, kind: str) -> None:
+    """Record a sale once, with the charge's real fees (asked only the first time), link
+    its payment to the licence, and apply any refund of it that came first."""
+    refunds.lock_payment(session, payment_id)
+    if ledger.find_sale(session, sale_id) is None:
+        fee, kept = charge_fees(provider, charge_id, payment_id)
+        ledger.record_sale(session, sale_id=sale_id, partner_id=licence.seller_id,
+                           skill_name=licence.skill_name, amount=amount, currency=currency,
+                           occurred_at=at, provider_payment_id=payment_id, provider_fee=fee,
+                           application_fee=kept)
+    if session.get(LicencePayment, payment_id) is None:
+        session.add(LicencePayment(payment_id=payment_id, licence_id=licence.id,
+                                   sale_id=sale_id, kind=kind))
+        session.flush()
+    sale = ledger.find_sale(session, sale_id, lock=True)
+    assert sale is not None
+    if refunds.apply_kept(session, sale, charge_id):
+        _after_refund(session, sale, at)
 
 
 def _at(value: Any, fallback: datetime) -> datetime:
@@ -147,7 +164,7 @@ def paid(session: Session, provider: PaymentProvider, licence: Licence, intent_i
     """The licence's payment succeeded: record the sale, activate unless revoked since."""
     _record_sale(session, provider, sale_id=f"licence-{licence.id}", licence=licence,
                  amount=amount, currency=licence.currency, at=at, payment_id=intent_id,
-                 charge_id=charge_id)
+                 charge_id=charge_id, kind="purchase")
     licence.payment_id = licence.payment_id or intent_id
     licence.charge_id = licence.charge_id or charge_id
     if licence.status in (LicenceStatus.PENDING, LicenceStatus.FAILED):
@@ -169,10 +186,12 @@ def _payment_succeeded(session: Session, event: ProviderEvent, obj: dict[str, An
         assert licence is not None
         _record_sale(session, provider, sale_id=f"usage-{charge.id}", licence=licence,
                      amount=amount, currency=charge.currency, at=event.created,
-                     payment_id=intent_id, charge_id=latest)
-        charge.status, charge.payment_id = "paid", charge.payment_id or intent_id
+                     payment_id=intent_id, charge_id=latest, kind="usage")
+        charge.status, charge.payment_id = "paid", intent_id
         session.add(charge)
-        return f"usage charge {charge.id} paid"
+        resumed = suspension.resume_if_settled(session, licence)
+        return f"usage charge {charge.id} paid" + (f"; licence {licence.id} resumed"
+                                                   if resumed else "")
     licence = _licence_for(session, obj, payment_id=intent_id)
     if licence is None:
         return "ignored: no purchase for this payment"
@@ -184,10 +203,7 @@ def _payment_failed(session: Session, event: ProviderEvent, obj: dict[str, Any],
                     provider: PaymentProvider) -> str:
     charge = _usage_charge_for(session, obj)
     if charge is not None:
-        if charge.status != "paid":
-            charge.status = "failed"
-            session.add(charge)
-        return f"usage charge {charge.id} {charge.status}"
+        return _usage_charge_failed(session, event, charge, _id_of(obj.get("id")))
     licence = _licence_for(session, obj, payment_id=str(obj.get("id")))
     if licence is None:
         return "ignored: no purchase for this payment"
@@ -195,6 +211,25 @@ def _payment_failed(session: Session, event: ProviderEvent, obj: dict[str, Any],
         licence.status = LicenceStatus.FAILED.value
         session.add(licence)
     return f"licence {licence.id} {licence.status}"
+
+
+def _usage_charge_failed(session: Session, event: ProviderEvent, charge: UsageCharge,
+                         payment_id: str | None) -> str:
+    if charge.status != "paid" and payment_id is not None:
+        charge.payment_id = payment_id
+    licence = suspension.charge_failed(session, charge, event.created)
+    state = f"; licence {licence.id} {licence.status}" if licence is not None else ""
+    return f"usage charge {charge.id} {charge.status}{state}"
+
+
+def _invoice_failed(session: Session, event: ProviderEvent, obj: dict[str, Any],
+                    provider: PaymentProvider) -> str:
+    """A usage charge billed as an invoice suspends its licence; a subscription's failed
+    invoice changes nothing here (its ``customer.subscription.updated`` says past due)."""
+    charge = _usage_charge_for(session, obj)
+    if charge is not None:
+        return _usage_charge_failed(session, event, charge, _id_of(obj.get("payment_intent")))
+    return "ignored: a subscription invoice failed; the subscription's status decides"
 
 
 def _revoke(licence: Licence, reason: str, at: datetime) -> None:
@@ -205,49 +240,59 @@ def _revoke(licence: Licence, reason: str, at: datetime) -> None:
 
 def _charge_refunded(session: Session, event: ProviderEvent, obj: dict[str, Any],
                      provider: PaymentProvider) -> str:
-    intent_id = obj.get("payment_intent")
+    """A charge's cumulative refund: applied to the sale of its payment, or kept until
+    that sale is recorded (:mod:`marketplace.commerce.refunds`)."""
     charge_id = str(obj.get("id"))
-    licence = _licence_for(session, obj, payment_id=intent_id if isinstance(intent_id, str)
-                           else None)
-    if licence is None:
-        licence = session.exec(select(Licence).where(Licence.charge_id == charge_id)).first()
-    if isinstance(intent_id, str) and (licence is None or licence.payment_id not in (
-            None, intent_id)):
-        renewal = _renewal_refunded(session, event, obj, intent_id, charge_id)
-        if renewal is not None:
-            return renewal
-    if licence is None:
-        return "ignored: no purchase for this charge"
-    amount, total = int(obj.get("amount") or 0), int(obj.get("amount_refunded") or 0)
-    if licence.activated_at is None or licence.charge_id is None:  # refund came first
-        paid(session, provider, licence, str(intent_id or licence.payment_id), charge_id,
-              amount, _at(obj.get("created"), event.created))
-    delta = total - licence.refunded_amount
-    if delta > 0:
-        ledger.record_refund(session, sale_id=f"licence-{licence.id}",
-                             refund_id=f"{charge_id}-refunded-{total}", amount=delta,
-                             occurred_at=event.created)
-        licence.refunded_amount = total
-    if total >= amount > 0:
-        _revoke(licence, "refunded", event.created)
+    intent_id = _id_of(obj.get("payment_intent"))
+    total = int(obj.get("amount_refunded") or 0)
+    refunds.lock_payment(session, intent_id or charge_id)
+    sale = ledger.find_sale_by_payment(session, intent_id, lock=True) if intent_id else None
+    if sale is None:
+        licence = _licence_for(session, obj, payment_id=intent_id) or session.exec(
+            select(Licence).where(Licence.charge_id == charge_id)).first()
+        if licence is not None and licence.kind != "subscription" \
+                and licence.payment_id in (None, intent_id):
+            # The purchase's own charge, refunded before its success arrived: a refunded
+            # charge was paid, so the sale is recorded first (idempotent on the licence).
+            paid(session, provider, licence, str(intent_id or licence.payment_id), charge_id,
+                 int(obj.get("amount") or 0), _at(obj.get("created"), event.created))
+            sale = ledger.find_sale(session, f"licence-{licence.id}", lock=True)
+    if sale is None:
+        kept = refunds.keep(session, charge_id=charge_id, payment_id=intent_id, total=total,
+                            currency=str(obj.get("currency") or "usd").upper(),
+                            event_id=event.id, at=event.created)
+        return f"kept: refund of {kept.amount_refunded} waits for the sale of charge {charge_id}"
+    refunds.refund_sale(session, sale, charge_id, total, event.created)
+    return _after_refund(session, sale, event.created)
+
+
+def _licence_of_sale(session: Session, sale: SaleEntry) -> tuple[Licence | None, str]:
+    """The licence a sale belongs to and the sale's kind (purchase, renewal or usage)."""
+    link = session.get(LicencePayment, sale.provider_payment_id)
+    if link is not None:
+        return session.get(Licence, link.licence_id), link.kind
+    if sale.sale_id.startswith("licence-"):  # recorded before payments were linked
+        try:
+            return session.get(Licence, uuid.UUID(sale.sale_id.removeprefix("licence-"))), \
+                "purchase"
+        except ValueError:
+            pass
+    return None, "renewal" if sale.sale_id.startswith("invoice-") else "usage"
+
+
+def _after_refund(session: Session, sale: SaleEntry, at: datetime) -> str:
+    """Follow a sale's refund on its licence: the purchase's own payment, fully refunded,
+    revokes it; a renewal or a usage charge does not (the subscription, not one invoice,
+    decides the end)."""
+    licence, kind = _licence_of_sale(session, sale)
+    if licence is None or kind != "purchase":
+        label = "renewal" if kind == "renewal" else "sale"
+        return f"{label} {sale.sale_id} refunded {sale.refunded}"
+    licence.refunded_amount = max(licence.refunded_amount, sale.refunded)
+    if sale.refunded >= sale.gross:
+        _revoke(licence, "refunded", at)
     session.add(licence)
     return f"licence {licence.id} refunded {licence.refunded_amount} ({licence.status})"
-
-
-def _renewal_refunded(session: Session, event: ProviderEvent, obj: dict[str, Any],
-                      intent_id: str, charge_id: str) -> str | None:
-    """A refund of a subscription's renewal invoice: its own ledger sale (``invoice-{id}``,
-    found by the invoice's payment) gives back what is new in the cumulative total. The
-    licence keeps running: the subscription, not one invoice, decides its end."""
-    sale = ledger.find_sale_by_payment(session, intent_id, lock=True)
-    if sale is None or not sale.sale_id.startswith("invoice-"):
-        return None
-    total = int(obj.get("amount_refunded") or 0)
-    if total > sale.refunded:
-        ledger.record_refund(session, sale_id=sale.sale_id,
-                             refund_id=f"{charge_id}-refunded-{total}",
-                             amount=total - sale.refunded, occurred_at=event.created)
-    return f"renewal {sale.sale_id} refunded {sale.refunded}"
 
 
 def _dispute_created(session: Session, event: ProviderEvent, obj: dict[str, Any],
@@ -258,6 +303,9 @@ def _dispute_created(session: Session, event: ProviderEvent, obj: dict[str, Any]
     if licence is None and isinstance(obj.get("charge"), str):
         licence = session.exec(select(Licence).where(
             Licence.charge_id == obj["charge"])).first()
+    link = session.get(LicencePayment, intent_id) if isinstance(intent_id, str) else None
+    if licence is None and link is not None:  # a renewal's or a usage charge's payment
+        licence = session.get(Licence, link.licence_id)
     if licence is None:
         return "ignored: no purchase for this dispute"
     _revoke(licence, "charge disputed", event.created)
@@ -276,6 +324,8 @@ def _subscription(session: Session, event: ProviderEvent, obj: dict[str, Any],
             licence.subscription_event_at:
         return f"ignored: older than the last subscription event of licence {licence.id}"
     status = str(obj.get("status") or "")
+    if licence.subscription_status == "canceled" and status != "canceled":
+        return f"ignored: the subscription of licence {licence.id} was cancelled"
     period_end = _at(obj.get("current_period_end"), licence.expires_at or event.created)
     licence.subscription_id, licence.subscription_status = sub_id, status
     licence.subscription_event_at = event.created
@@ -285,8 +335,9 @@ def _subscription(session: Session, event: ProviderEvent, obj: dict[str, Any],
     if event.type == "customer.subscription.deleted" or status == "canceled":
         ended = _at(obj.get("ended_at") or obj.get("canceled_at"), event.created)
         licence.expires_at = min(period_end, ended)
-    else:  # active, trialing or lapsing: usable until the paid period ends
-        licence.expires_at = period_end
+    else:  # active, trialing or lapsing: usable until the paid period ends, which only
+        # moves forward (an event of the same second may come after a later one)
+        licence.expires_at = max(period_end, licence.expires_at or period_end)
     session.add(licence)
     lapsed = " (lapsing)" if status in LAPSING else ""
     return f"licence {licence.id} subscription {status}{lapsed} until {licence.expires_at}"
@@ -305,13 +356,18 @@ def _invoice_paid(session: Session, event: ProviderEvent, obj: dict[str, Any],
     intent = str(obj.get("payment_intent") or obj.get("id"))
     if amount > 0:
         # The first invoice is the purchase itself (refunds of it reverse this sale);
-        # later ones are renewals, each its own sale.
-        first = licence.payment_id is None or licence.payment_id == intent
+        # later ones are renewals, each its own sale. Stripe says which in
+        # ``billing_reason``: a renewal's invoice.paid may arrive before the first one's.
+        reason = obj.get("billing_reason")
+        first = reason == "subscription_create" if isinstance(reason, str) \
+            else licence.payment_id is None or licence.payment_id == intent
         _record_sale(session, provider, sale_id=f"licence-{licence.id}" if first
                      else f"invoice-{obj.get('id')}", licence=licence, amount=amount,
                      currency=licence.currency, at=event.created, payment_id=intent,
-                     charge_id=_id_of(obj.get("charge")))
-        licence.payment_id = licence.payment_id or intent
+                     charge_id=_id_of(obj.get("charge")),
+                     kind="purchase" if first else "renewal")
+        if first:
+            licence.payment_id = licence.payment_id or intent
     if isinstance(sub_id, str):
         licence.subscription_id = licence.subscription_id or sub_id
     lines = ((obj.get("lines") or {}).get("data") or [{}])
@@ -333,6 +389,7 @@ _HANDLERS = {
     "customer.subscription.updated": _subscription,
     "customer.subscription.deleted": _subscription,
     "invoice.paid": _invoice_paid,
+    "invoice.payment_failed": _invoice_failed,
 }
 
 

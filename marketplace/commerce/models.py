@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import BigInteger, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from marketplace.db import UTCDateTime, utcnow
@@ -27,6 +27,8 @@ class LicenceStatus(StrEnum):
     """Fully refunded or disputed; never active again."""
     FAILED = "failed"
     """The payment was declined."""
+    SUSPENDED = "suspended"
+    """A monthly usage charge failed; active again once a payment of it succeeds."""
 
 
 class SkillPrice(SQLModel, table=True):
@@ -81,9 +83,13 @@ class Licence(SQLModel, table=True):
     subscription_status: str | None = Field(default=None, max_length=30)
     subscription_event_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_reason: str | None = Field(default=None, max_length=200)
+    suspended_reason: str | None = Field(default=None, max_length=200,
+                                         description="Why the licence is suspended (the "
+                                         "failed usage charge's month).")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     activated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    suspended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class WebhookEvent(SQLModel, table=True):
@@ -124,5 +130,44 @@ class UsageCharge(SQLModel, table=True):
     amount: int
     currency: str = Field(max_length=3)
     payment_id: str | None = Field(default=None, max_length=255, index=True)
-    status: str = Field(default="pending", max_length=20)
+    status: str = Field(default="pending", max_length=20,
+                        description="pending, paid, failed or nothing (no calls).")
+    attempts: int = Field(default=0, description="Payments tried; each retry of a failed "
+                          "charge uses a new idempotency key.")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class LicencePayment(SQLModel, table=True):
+    """Which licence each recorded payment belongs to, and the ledger sale it became.
+
+    Written with the sale: the purchase's own payment, each subscription renewal and each
+    monthly usage charge. Staff refunds of a renewal find their licence through it.
+    """
+
+    __tablename__ = "licence_payment"
+
+    payment_id: str = Field(primary_key=True, max_length=255)
+    licence_id: uuid.UUID = Field(foreign_key="licence.id", index=True)
+    sale_id: str = Field(max_length=255, unique=True)
+    kind: str = Field(max_length=20, description="purchase, renewal or usage.")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PendingRefund(SQLModel, table=True):
+    """A refund whose sale is not recorded yet (its ``charge.refunded`` came first).
+
+    One row per charge with the largest cumulative ``amount_refunded`` seen; applied to the
+    ledger, once, in the transaction that records the sale (then ``applied_at`` is set).
+    """
+
+    __tablename__ = "pending_refund"
+
+    charge_id: str = Field(primary_key=True, max_length=255)
+    payment_id: str | None = Field(default=None, max_length=255, index=True)
+    amount_refunded: int = Field(sa_column=Column(BigInteger, nullable=False))
+    currency: str = Field(max_length=3)
+    event_id: str = Field(max_length=255, description="The latest event that raised it.")
+    occurred_at: datetime = Field(sa_type=UTCDateTime)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    applied_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    sale_id: str | None = Field(default=None, max_length=255)

@@ -27,10 +27,17 @@ from marketplace.billing import (
 )
 from marketplace.catalog import service as catalog
 from marketplace.commerce import service
-from marketplace.commerce.models import Licence, LicenceStatus, SellerAccount
-from marketplace.commerce.schemas import PurchaseCreate, PurchasePublic, RefundCreate, RefundPublic
+from marketplace.commerce.models import Licence, LicencePayment, LicenceStatus, SellerAccount
+from marketplace.commerce.schemas import (
+    PurchaseCreate,
+    PurchasePayment,
+    PurchasePublic,
+    RefundCreate,
+    RefundPublic,
+)
 from marketplace.db import Database, utcnow
 from marketplace.errors import Conflict, MarketplaceError, NotFound
+from marketplace.ledger import service as ledger
 from marketplace.messages import N_
 from marketplace.partners import service as partners
 from partners.program.split import split_sale
@@ -225,22 +232,52 @@ def _set_status(db: Database, licence_id: uuid.UUID, status: LicenceStatus) -> N
 
 def refund(db: Database, provider: PaymentProvider, purchase_id: uuid.UUID,
            data: RefundCreate) -> RefundPublic:
-    """Ask the provider for a refund; the ledger and the licence follow its webhook."""
+    """Ask the provider for a refund of one of the purchase's payments (its own, a
+    renewal's or a usage charge's); the ledger and the licence follow its webhook."""
     with db.read() as session:
         licence = session.get(Licence, purchase_id)
         if licence is None:
             raise NotFound(N_("No such purchase."))
-        if licence.payment_id is None:
-            raise Conflict(N_("This purchase has no payment to refund."))
-        payment_id, refunded = licence.payment_id, licence.refunded_amount
-    key = f"refund-{purchase_id}-{refunded}-{data.amount or 'all'}"
+        if data.payment_id is None:
+            if licence.payment_id is None:
+                raise Conflict(N_("This purchase has no payment to refund."))
+            payment_id, prefix = licence.payment_id, f"refund-{purchase_id}"
+        else:
+            link = session.get(LicencePayment, data.payment_id)
+            if link is None or link.licence_id != licence.id:
+                raise NotFound(N_("{payment} is not a recorded payment of purchase "
+                                  "{purchase}."), payment=data.payment_id,
+                               purchase=str(purchase_id))
+            payment_id, prefix = link.payment_id, f"refund-{purchase_id}-{link.payment_id}"
+        sale = ledger.find_sale_by_payment(session, payment_id)
+        refunded = sale.refunded if sale is not None else licence.refunded_amount
+    key = f"{prefix}-{refunded}-{data.amount or 'all'}"
     try:
         result = provider.create_refund(RefundRequest(payment_id=payment_id, amount=data.amount,
                                                       idempotency_key=key))
     except BillingError as error:
         raise Conflict(N_("The refund was refused: {error}"), error=str(error)) from None
     return RefundPublic(refund_id=result.id, amount=result.amount, currency=result.currency,
-                        status=result.status)
+                        status=result.status, payment_id=payment_id)
+
+
+def payments_of(db: Database, purchase_id: uuid.UUID) -> list[PurchasePayment]:
+    """The purchase's recorded payments, oldest first, with what each has had refunded."""
+    with db.read() as session:
+        if session.get(Licence, purchase_id) is None:
+            raise NotFound(N_("No such purchase."))
+        links = session.exec(select(LicencePayment).where(
+            LicencePayment.licence_id == purchase_id)).all()
+        answer = []
+        for link in links:
+            sale = ledger.find_sale(session, link.sale_id)
+            if sale is None:
+                continue
+            answer.append(PurchasePayment.model_validate({
+                "payment_id": link.payment_id, "sale_id": sale.sale_id, "kind": link.kind,
+                "amount": sale.gross, "refunded": sale.refunded, "currency": sale.currency,
+                "occurred_at": sale.occurred_at}))
+        return sorted(answer, key=lambda row: (row.occurred_at, row.sale_id))
 
 
 def cancel_subscription(db: Database, provider: PaymentProvider, key: str | None,

@@ -15,9 +15,12 @@ from marketplace.commerce.events import apply_webhook
 from marketplace.commerce.schemas import (
     LicenceReason,
     LicenceVerdict,
+    PaymentMethodPublic,
+    PaymentMethodSet,
     PricePublic,
     PriceSet,
     PurchaseCreate,
+    PurchasePayment,
     PurchasePublic,
     RefundCreate,
     RefundPublic,
@@ -83,13 +86,24 @@ def create_purchase(name: SkillName, data: PurchaseCreate, request: Request, db:
 
 
 @router.post("/v1/purchases/{purchase_id}/refunds", status_code=201,
-             summary="Refund a purchase in full or in part (staff)",
+             summary="Refund a purchase, a renewal or a usage charge in full or in part "
+             "(staff)",
              responses=problem_responses(401, 403, 404, 409, 422))
 def create_refund(purchase_id: uuid.UUID, data: RefundCreate, request: Request,
                   db: DatabaseDep, principal: CurrentPrincipal) -> RefundPublic:
     if not principal.is_staff:
         raise Forbidden(N_("Only marketplace staff may refund purchases."))
     return purchases.refund(db, provider_of(request), purchase_id, data)
+
+
+@router.get("/v1/purchases/{purchase_id}/payments",
+            summary="A purchase's recorded payments: its own, renewals, usage charges (staff)",
+            responses=problem_responses(401, 403, 404, 422))
+def list_purchase_payments(purchase_id: uuid.UUID, db: DatabaseDep,
+                           principal: CurrentPrincipal) -> list[PurchasePayment]:
+    if not principal.is_staff:
+        raise Forbidden(N_("Only marketplace staff may refund purchases."))
+    return purchases.payments_of(db, purchase_id)
 
 
 @router.post("/v1/billing/stripe/webhook", summary="Stripe's webhook endpoint",
@@ -136,6 +150,16 @@ def cancel_subscription(request: Request, db: DatabaseDep,
     key = service.key_from_authorization(request.headers.get("authorization"))
     status = purchases.cancel_subscription(db, provider_of(request), key, skill)
     return {"status": status}
+
+
+@router.put("/v1/licences/payment-method",
+            summary="Change the card a usage licence is charged to (licence key); failed "
+            "charges are tried again at once", responses=problem_responses(401, 403, 404, 409,
+                                                                          422))
+def put_payment_method(data: PaymentMethodSet, request: Request, db: DatabaseDep,
+                       skill: Annotated[str, Query(max_length=64)]) -> PaymentMethodPublic:
+    key = service.key_from_authorization(request.headers.get("authorization"))
+    return usage.change_payment_method(db, provider_of(request), key, skill, data)
 
 
 @router.post("/v1/usage", summary="Report metered calls (batched; retries are harmless)",

@@ -96,7 +96,26 @@ class RefundCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     amount: int | None = Field(None, strict=True, gt=0, le=MAX_AMOUNT,
-                               description="Minor units; omit for a full refund.")
+                               description="Minor units; omit to refund what is left.")
+    payment_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_]{1,255}$")] | None = Field(
+        None, description="Which of the purchase's payments to refund: a subscription "
+        "renewal's or a monthly usage charge's (see ``GET /v1/purchases/{id}/payments``); "
+        "omit for the purchase's own payment.")
+
+
+class PaymentMethodSet(BaseModel):
+    """A new payment method for a licence's monthly charges (e.g. ``pm_card_visa``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    payment_method: Annotated[str, Field(pattern=r"^[A-Za-z0-9_]{1,255}$")]
+
+
+class PaymentMethodPublic(BaseModel):
+    skill: str
+    status: str = Field(description="The licence's status after the failed charges were "
+                        "tried again (``active`` once they are paid).")
+    retried: list[str] = Field(description="The status of each failed charge tried again.")
 
 
 class RefundPublic(BaseModel):
@@ -104,9 +123,22 @@ class RefundPublic(BaseModel):
     amount: int
     currency: str
     status: str
+    payment_id: str | None = Field(None, description="The payment refunded.")
 
 
-LicenceReason = Literal["unknown_key", "revoked", "expired", "pending", "failed"]
+class PurchasePayment(BaseModel):
+    """One recorded payment of a purchase and its ledger sale."""
+
+    payment_id: str
+    sale_id: str
+    kind: Literal["purchase", "renewal", "usage"]
+    amount: int
+    refunded: int
+    currency: str
+    occurred_at: datetime
+
+
+LicenceReason = Literal["unknown_key", "revoked", "expired", "pending", "failed", "suspended"]
 
 
 class LicenceVerdict(BaseModel):

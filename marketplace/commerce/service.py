@@ -152,6 +152,11 @@ def licence_problem(licence: Licence, at: datetime) -> tuple[str, Message] | Non
     if licence.status == LicenceStatus.FAILED:
         return "failed", Message.of(N_("The payment for the {skill} licence was declined."),
                                     name)
+    if licence.status == LicenceStatus.SUSPENDED:
+        return "suspended", Message.of(
+            N_("The licence for {skill} is suspended: the usage charge for {month} failed. "
+               "It works again once a payment succeeds."),
+            {**name, "month": licence.suspended_reason or "?"})
     if licence.status == LicenceStatus.PENDING:
         return "pending", Message.of(
             N_("The payment for the {skill} licence is not confirmed yet."), name)

@@ -12,16 +12,22 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from marketplace.billing import BillingError, PaymentDeclined, PaymentProvider, PaymentRequest
-from marketplace.commerce import service
+from marketplace.catalog import service as catalog
+from marketplace.commerce import service, suspension
 from marketplace.commerce.models import Licence, LicenceStatus, UsageCharge, UsageRecord
 from marketplace.commerce.purchases import application_fee, month_after, seller_account
-from marketplace.commerce.schemas import UsageAccepted, UsageBatch
+from marketplace.commerce.schemas import (
+    PaymentMethodPublic,
+    PaymentMethodSet,
+    UsageAccepted,
+    UsageBatch,
+)
 from marketplace.db import Database, utcnow
 from marketplace.errors import Conflict, Forbidden, Unauthorized, Unprocessable
 from marketplace.messages import N_, Message
@@ -104,44 +110,79 @@ def _prepare(db: Database, period: str) -> list[uuid.UUID]:
                                     status="pending" if amount > 0 else "nothing"))
         session.commit()
         return [charge.id for charge in session.exec(select(UsageCharge).where(
-            UsageCharge.period == period, UsageCharge.status == "pending",
-            UsageCharge.payment_id == None))]  # noqa: E711 - SQL IS NULL
+            UsageCharge.period == period, or_(
+                (col(UsageCharge.status) == "pending") & col(UsageCharge.payment_id).is_(None),
+                col(UsageCharge.status) == "failed")))]
 
 
 def bill_period(db: Database, provider: PaymentProvider, period: str) -> list[BilledLicence]:
-    """Charge every usage licence for ``period``; safe to run again (idempotent)."""
+    """Charge every usage licence for ``period``; safe to run again (idempotent).
+
+    A charge that failed is tried again on each run with the licence's current payment
+    method and a new idempotency key (``usage-{charge}-{attempt}``); a charge still being
+    created (pending) keeps its key, so a crash half-way charges nobody twice.
+    """
     for charge_id in _prepare(db, period):
-        with db.read() as session:
-            charge = session.get(UsageCharge, charge_id)
-            assert charge is not None
-            licence = session.get(Licence, charge.licence_id)
-            assert licence is not None
-            fee = application_fee(session, licence.seller_id, charge.amount, charge.currency,
-                                  utcnow())
-        destination = seller_account(db, provider, licence.seller_id)
-        try:
-            payment = provider.create_payment(PaymentRequest(
-                amount=charge.amount, currency=charge.currency,
-                destination_account=destination, application_fee=fee,
-                payment_method=licence.payment_method,
-                description=f"{licence.skill_name}: {charge.calls} calls in {period}",
-                metadata={"usage_charge_id": str(charge.id), "skill": licence.skill_name,
-                          "period": period},
-                idempotency_key=f"usage-{charge.id}"))
-            payment_id: str | None = payment.id
-        except PaymentDeclined:
-            payment_id = None
-        except BillingError:
-            continue  # stays pending without a payment: the next run retries, same key
-        with db.write() as session:
-            row = session.get(UsageCharge, charge_id)
-            assert row is not None
-            row.payment_id = row.payment_id or payment_id
-            if payment_id is None and row.status == "pending":
-                row.status = "failed"
-            session.add(row)
-            session.commit()
+        _charge(db, provider, charge_id)
     return billed(db, period)
+
+
+def retry_failed(db: Database, provider: PaymentProvider, licence_id: uuid.UUID) -> list[str]:
+    """Try the licence's failed charges again now (after its payment method changed);
+    returns their statuses. A success resumes the licence (through its webhook)."""
+    with db.read() as session:
+        failed = session.exec(select(UsageCharge.id).where(
+            UsageCharge.licence_id == licence_id, UsageCharge.status == "failed")
+            .order_by(col(UsageCharge.period))).all()
+    for charge_id in failed:
+        _charge(db, provider, charge_id)
+    with db.read() as session:
+        return [row.status for row in session.exec(select(UsageCharge).where(
+            col(UsageCharge.id).in_(failed)))]
+
+
+def _charge(db: Database, provider: PaymentProvider, charge_id: uuid.UUID) -> None:
+    with db.write() as session:
+        charge = session.get(UsageCharge, charge_id)
+        assert charge is not None
+        licence = session.get(Licence, charge.licence_id)
+        assert licence is not None
+        if charge.status == "failed":  # pending again under a new key, so a crash
+            # before the answer is written replays this attempt instead of a third
+            charge.attempts += 1
+            charge.status, charge.payment_id = "pending", None
+        key = f"usage-{charge.id}" if charge.attempts == 0 \
+            else f"usage-{charge.id}-{charge.attempts}"
+        session.add(charge)
+        session.commit()
+        session.refresh(charge)
+        session.refresh(licence)
+        fee = application_fee(session, licence.seller_id, charge.amount, charge.currency,
+                              utcnow())
+    destination = seller_account(db, provider, licence.seller_id)
+    try:
+        payment = provider.create_payment(PaymentRequest(
+            amount=charge.amount, currency=charge.currency,
+            destination_account=destination, application_fee=fee,
+            payment_method=licence.payment_method,
+            description=f"{licence.skill_name}: {charge.calls} calls in {charge.period}",
+            metadata={"usage_charge_id": str(charge.id), "skill": licence.skill_name,
+                      "period": charge.period},
+            idempotency_key=key))
+        payment_id: str | None = payment.id
+    except PaymentDeclined:
+        payment_id = None
+    except BillingError:
+        return  # unchanged: the next run retries (a pending charge with the same key)
+    with db.write() as session:
+        row = session.get(UsageCharge, charge_id)
+        assert row is not None
+        if payment_id is None:  # declined: the licence is suspended until paid
+            suspension.charge_failed(session, row, utcnow())
+        elif row.status != "paid":
+            row.payment_id = payment_id  # this attempt's webhook settles it
+        session.add(row)
+        session.commit()
 
 
 def billed(db: Database, period: str) -> list[BilledLicence]:
@@ -151,3 +192,32 @@ def billed(db: Database, period: str) -> list[BilledLicence]:
         return [BilledLicence(licence.id, licence.skill_name, charge.calls, charge.amount,
                               charge.currency, charge.status, charge.payment_id)
                 for charge, licence in rows]
+
+
+def change_payment_method(db: Database, provider: PaymentProvider, key: str | None,
+                          skill: str, data: PaymentMethodSet) -> PaymentMethodPublic:
+    """The buyer (by licence key) sets the card its usage is charged to; failed charges are
+    tried again at once, so a suspended licence resumes when the new card pays."""
+    if not key:
+        raise Unauthorized(N_("Send the licence key (Bearer, or HTTP Basic as __licence__)."))
+    with db.write() as session:
+        found = catalog.get_skill(session, skill)
+        licence = service.find_licence(session, key)
+        if licence is None or licence.skill_id != found.id:
+            raise Forbidden(N_("This licence key is not valid for {skill}."), skill=found.name)
+        if licence.kind != PriceKind.USAGE.value:
+            raise Conflict(N_("{skill} is not priced by usage; there is nothing to meter."),
+                           skill=licence.skill_name)
+        if licence.status == LicenceStatus.REVOKED:
+            problem = service.licence_problem(licence, utcnow())
+            assert problem is not None
+            raise Conflict(problem[1])
+        licence.payment_method = data.payment_method
+        session.add(licence)
+        session.commit()
+        licence_id, name = licence.id, licence.skill_name
+    retried = retry_failed(db, provider, licence_id)
+    with db.read() as session:
+        row = session.get(Licence, licence_id)
+        assert row is not None
+        return PaymentMethodPublic(skill=name, status=row.status, retried=retried)

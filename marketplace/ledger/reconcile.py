@@ -10,8 +10,11 @@ From the ledger we derive the platform-balance movements the provider must show
 
 Charges are matched by the payment's charge id (asked of the provider) and payouts by their
 transfer id, then compared by amount and processing fee; the other movements carry no id
-we know, so they are matched by type, currency and amount. What is left on either side is
-listed: ``missing in provider``, ``missing in ledger`` or ``amount differs``.
+we know, so they are matched by type, currency and amount; refunds left over on both sides
+match when their totals per type and currency agree (the ledger applies a charge's
+cumulative refunded amount, so late or early refund events may merge two provider refunds
+into one ledger refund). What is left on either side is listed: ``missing in provider``,
+``missing in ledger`` or ``amount differs``.
 """
 
 from __future__ import annotations
@@ -149,11 +152,15 @@ def compare(expected: list[Expected], actual: list[BalanceTransaction]) -> list[
     pool: dict[tuple[str, str, int], list[BalanceTransaction]] = defaultdict(list)
     for txn in left:
         pool[(txn.type, txn.currency, txn.amount)].append(txn)
+    unmatched: list[Expected] = []
     for item in unkeyed:
         matches = pool.get((item.type, item.currency, item.amount))
         if matches:
             matches.pop(0)
             continue
+        unmatched.append(item)
+    _match_refunds_in_total(unmatched, pool)
+    for item in unmatched:
         differences.append(Difference("missing in provider", item.type, item.currency,
                                       item.reference, item.amount, None,
                                       f"no {item.type} of {item.amount} {item.currency}"))
@@ -164,6 +171,30 @@ def compare(expected: list[Expected], actual: list[BalanceTransaction]) -> list[
                                           f"{txn.type} {txn.amount} {txn.currency} "
                                           f"({txn.source_id or 'no source'})"))
     return differences
+
+
+REFUND_TYPES = frozenset({"refund", "transfer_refund", "application_fee_refund"})
+
+
+def _match_refunds_in_total(unmatched: list[Expected],
+                            pool: dict[tuple[str, str, int], list[BalanceTransaction]]) -> None:
+    """Refunds the ledger recorded in other pieces than the provider made them.
+
+    The ledger follows a charge's cumulative ``amount_refunded``; when a later total arrives
+    before an earlier one (or both wait for their sale), two provider refunds of 4,000 and
+    5,999 become one ledger refund of 9,999. Per refund type and currency, what is left on
+    both sides matches when the totals agree; otherwise every piece stays a difference.
+    """
+    for kind in REFUND_TYPES:
+        for currency in {item.currency for item in unmatched if item.type == kind}:
+            ours = [item for item in unmatched if (item.type, item.currency) == (kind, currency)]
+            keys = [key for key in pool if key[:2] == (kind, currency) and pool[key]]
+            theirs = sum(key[2] * len(pool[key]) for key in keys)
+            if sum(item.amount for item in ours) == theirs:
+                for item in ours:
+                    unmatched.remove(item)
+                for key in keys:
+                    pool[key].clear()
 
 
 def reconcile(session: Session, provider: PaymentProvider, *, since: datetime | None = None,
