@@ -17,7 +17,8 @@ import hashlib
 import json
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -32,7 +33,14 @@ from marketplace.accounts.service import Principal, touch_token
 from marketplace.catalog import service as catalog
 from marketplace.catalog.models import Skill
 from marketplace.db import Database, utcnow
-from marketplace.errors import Conflict, FileExists, Forbidden, MarketplaceError, NotFound
+from marketplace.errors import (
+    Conflict,
+    FileExists,
+    Forbidden,
+    MarketplaceError,
+    NotFound,
+    ServiceBusy,
+)
 from marketplace.index.service import bump_serial
 from marketplace.messages import N_
 from marketplace.partners import service as partners
@@ -82,8 +90,9 @@ def publish(db: Database, store: ArtifactStore, principal: Principal,
         outcome = _check(session, principal, inspected)
     if outcome is not None:
         return outcome
-    existed = store.exists(inspected.sha256)
-    store.put(inspected.sha256, source)
+    with _store_call(inspected.sha256):
+        existed = store.exists(inspected.sha256)
+        store.put(inspected.sha256, source)
     try:
         for attempt in range(3):
             try:
@@ -96,9 +105,23 @@ def publish(db: Database, store: ArtifactStore, principal: Principal,
                     raise Conflict(N_("A concurrent upload changed this skill; retry.")) from None
     except MarketplaceError:
         if not existed:  # refused after all (a concurrent upload won): leave nothing behind
-            _discard_unreferenced(db, store, inspected.sha256)
+            discard_blobs(db, store, [inspected.sha256])
         raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+@contextmanager
+def _store_call(sha256: str) -> Iterator[None]:
+    """An artifact store that fails (a full disk, an S3 outage, an object that will not
+    hold the right bytes) makes the upload a 503 to retry, with nothing recorded."""
+    try:
+        yield
+    except MarketplaceError:
+        raise
+    except Exception as exc:  # any store failure, local or remote
+        log.warning("The artifact store failed to store %s.", sha256, exc_info=True)
+        raise ServiceBusy(N_("The artifact store could not take the file just now, so "
+                             "nothing was published; retry in a moment.")) from exc
 
 
 def _lock_digest(session: Session, sha256: str) -> None:
@@ -162,8 +185,9 @@ def _record(session: Session, store: ArtifactStore, principal: Principal,
     if outcome is not None:
         return outcome
     _lock_digest(session, inspected.sha256)
-    if not store.exists(inspected.sha256):  # removed by a refused contender's clean-up
-        store.put(inspected.sha256, source)
+    with _store_call(inspected.sha256):
+        if not store.exists(inspected.sha256):  # removed by a refused contender's clean-up
+            store.put(inspected.sha256, source)
     touch_token(session, principal)
     skill = catalog.find_skill(session, inspected.name)
     if skill is None:
