@@ -11,6 +11,7 @@ from pydantic import ConfigDict
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from marketplace.catalog.text import StoredText
 from marketplace.db import UTCDateTime, utcnow
 from marketplace.review.models import ReviewStatus
 
@@ -139,12 +140,12 @@ class SkillDeprecate(SQLModel):
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
 
     deprecated: bool = True
-    reason: str | None = Field(default=None, max_length=500)
+    reason: StoredText | None = Field(default=None, max_length=500)
     successor: str | None = Field(default=None, max_length=64)
 
 
 class RoleCreate(SQLModel):
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
 
-    partner: str = Field(max_length=100, description="The partner's name.")
+    partner: StoredText = Field(max_length=100, description="The partner's name.")
     role: Role = Role.MAINTAINER

@@ -10,6 +10,7 @@ from pydantic import ConfigDict
 from sqlalchemy import LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from marketplace.catalog.text import StoredText
 from marketplace.db import UTCDateTime, utcnow
 
 
@@ -44,7 +45,7 @@ class YankRequest(SQLModel):
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
 
     yanked: bool = True
-    reason: str | None = Field(default=None, max_length=500)
+    reason: StoredText | None = Field(default=None, max_length=500)
 
 
 class FileBase(SQLModel):

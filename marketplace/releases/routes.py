@@ -31,6 +31,8 @@ from marketplace.releases.models import FilePublic, ReleasePublic, YankRequest
 
 router = APIRouter(prefix="/v1/skills/{name}", tags=["releases"])
 
+VersionPath = Annotated[str, Path(max_length=64, description="A PEP 440 version (any spelling).")]
+
 
 class DayDownloads(BaseModel):
     day: date
@@ -57,7 +59,7 @@ def list_releases(skill: ShownSkill, session: ReadSession, request: Request,
 
 @router.get("/releases/{version}", response_model=ReleasePublic, summary="One release",
             responses=problem_responses(404))
-def release_detail(skill: ShownSkill, version: str, session: ReadSession,
+def release_detail(skill: ShownSkill, version: VersionPath, session: ReadSession,
                    request: Request, settings: SettingsDep) -> Response:
     release = service.get_release(session, skill, version)
     match = [r for r in service.public_releases(session, skill) if r.id == release.id]
@@ -110,7 +112,7 @@ def compatible(skill: ShownSkill, session: ReadSession, request: Request,
 @router.put("/releases/{version}/yank", response_model=ReleasePublic,
             summary="Yank or un-yank a release (PEP 592)",
             responses=problem_responses(401, 403, 404, 503))
-def yank(skill: OwnedSkill, version: str, data: YankRequest, session: WriteSession,
+def yank(skill: OwnedSkill, version: VersionPath, data: YankRequest, session: WriteSession,
          principal: CurrentPrincipal, response: Response) -> ReleasePublic:
     release = service.set_yanked(session, skill, version, data)
     accounts.touch_token(session, principal)

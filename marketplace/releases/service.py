@@ -243,7 +243,7 @@ def refresh_listing(session: Session, skill: Skill) -> None:
 def get_release(session: Session, skill: Skill, version: str) -> Release:
     try:
         canonical = str(Version(version))
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or more digits than int() converts
         raise NotFound(N_("{name} has no release {version}."),
                        name=skill.name, version=repr(version)) from None
     release = session.exec(select(Release).where(Release.skill_id == skill.id,

@@ -9,6 +9,7 @@ from enum import StrEnum
 from pydantic import ConfigDict
 from sqlmodel import Field, SQLModel
 
+from marketplace.catalog.text import StoredText
 from marketplace.db import UTCDateTime, utcnow
 
 
@@ -55,4 +56,4 @@ class NameReviewDecision(SQLModel):
 
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
 
-    note: str | None = Field(default=None, max_length=500)
+    note: StoredText | None = Field(default=None, max_length=500)

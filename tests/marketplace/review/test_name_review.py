@@ -115,3 +115,11 @@ def test_deleted_filename_table_is_gone(db: Database) -> None:
     with db.engine.connect() as connection:
         tables = set(inspect(connection).get_table_names())
     assert "name_review" in tables and "deleted_filename" not in tables
+
+
+def test_nul_in_a_review_note(client: TestClient, held: Any, staff: Any) -> None:
+    [review] = client.get(REVIEWS, headers=staff.bearer).json()
+    answer = client.post(f"{REVIEWS}/{review['id']}/reject", json={"note": "ok\x00then"},
+                         headers=staff.bearer)
+    assert answer.status_code == 422 and "'note'" in answer.json()["detail"]
+    assert client.get(REVIEWS, headers=staff.bearer).json()[0]["status"] == "pending"
