@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -15,7 +14,6 @@ from marketplace.catalog import search as catalog_search
 from marketplace.catalog import search_page, service
 from marketplace.catalog.held import mark_held
 from marketplace.catalog.models import RoleCreate, Skill, SkillDeprecate, SkillPublic
-from marketplace.db import Database
 from marketplace.deps import (
     CurrentPrincipal,
     DatabaseDep,
@@ -70,17 +68,9 @@ async def list_skills(
     catalog_search.check_no_nul("tier", tier)
     pages: PageCache = request.app.state.pages
     key = ("search", repr(query), tier or "", shown)
-    page = await pages.page(key, lambda: _search(db, query, tier, shown))
+    page = await pages.page(key, lambda: search_page.render(db, query, tier, shown))
     return cached(request, page.body, "application/json", settings.index_cache_seconds,
                   vary="Accept, Accept-Language", etag=page.etag, gzipped=page.gzipped)
-
-
-def _search(db: Database, query: catalog_search.Query, tier: str | None, shown: str) -> bytes:
-    with db.read() as session:
-        if tier:
-            ids = tuple(accounts.partner_ids_with_tier(session, tier))
-            query = dataclasses.replace(query, partner_ids=ids)
-        return search_page.render(session, query, fallback_chain(shown))  # as SkillPage
 
 
 @router.get("/{name}", response_model=SkillPublic, summary="One skill",

@@ -169,3 +169,41 @@ def test_a_new_maintainer_shows_in_the_tier_filter(client: TestClient, catalog: 
                         headers=catalog.bearer)
     assert added.status_code == 204, added.text
     assert names(client, tier="gold") == ["tax-buddy"]
+
+
+def test_uncached_searches_compute_a_few_at_a_time(catalog: Any, db: Database) -> None:
+    """However many ask at once, at most ``CONCURRENT`` searches are in the database; the
+    others wait their turn and get the same answer."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import event
+
+    from marketplace.catalog import search_page
+
+    lock = threading.Lock()
+    running = {"now": 0, "most": 0}
+
+    def before(*_: Any) -> None:
+        with lock:
+            running["now"] += 1
+            running["most"] = max(running["most"], running["now"])
+        time.sleep(0.02)  # long enough for the others to pile up
+
+    def after(*_: Any) -> None:
+        with lock:
+            running["now"] -= 1
+
+    query = catalog_search.Query(text="invoice")
+    event.listen(db.engine, "before_cursor_execute", before)
+    event.listen(db.engine, "after_cursor_execute", after)
+    try:
+        with ThreadPoolExecutor(3 * search_page.CONCURRENT) as pool:
+            bodies = set(pool.map(lambda _: search_page.render(db, query, None, "en"),
+                                  range(3 * search_page.CONCURRENT)))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+        event.remove(db.engine, "after_cursor_execute", after)
+    assert len(bodies) == 1
+    assert 1 < running["most"] <= search_page.CONCURRENT
