@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import dataclasses
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from robeing_sdk import SkillManifest
-from robeing_sdk.runtime import Router
+from robeing_sdk.runtime import Router, RouteScore
 from robeing_sdk.runtime.routing import _WORD, analyze, normalize
 
 
@@ -98,3 +100,12 @@ def test_analysis_is_the_same_when_its_words_come_from_the_cache(text: str) -> N
     grams = {w[i:i + 2] for w in words for i in range(len(w) - 1)} | {w for w in words
                                                                       if len(w) == 1}
     assert first == again and first[0] == words and first[1] == grams
+
+
+def test_scores_are_ordinary_frozen_route_scores() -> None:
+    best = ROUTER.route("Please send an invoice").scores[0]
+    assert best == RouteScore("quotes", "main", best.score, "invoice", best.similarity)
+    assert hash(best) == hash(RouteScore("quotes", "main", best.score, "invoice",
+                                         best.similarity))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        best.score = 1.0  # type: ignore[misc]
