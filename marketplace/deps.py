@@ -15,6 +15,7 @@ from marketplace.catalog import service as catalog
 from marketplace.catalog.models import Skill
 from marketplace.db import Database
 from marketplace.errors import Unauthorized
+from marketplace.i18n import prefer_profile
 from marketplace.settings import Settings
 from marketplace.storage import ArtifactStore
 
@@ -72,7 +73,9 @@ def token_from_headers(request: Request) -> str | None:
 
 def current_principal(request: Request, db: DatabaseDep) -> Principal:
     with db.read() as session:
-        return authenticate(session, token_from_headers(request))
+        principal = authenticate(session, token_from_headers(request))
+    prefer_profile(request, principal.locale)  # the account's language (issue 4)
+    return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -155,7 +155,10 @@ def from_program_error(exc: Exception) -> MarketplaceError:
     elif isinstance(exc, program.ContractError | program.SplitError | program.ProgramDataError
                     | program.NaiveTimestampError):
         status = Unprocessable
-    return status(str(exc))  # the program's sentences are English (no catalog of its own)
+    template = getattr(exc, "template", None)
+    if template is None:  # a sentence the program does not mark for translation: English
+        return status(str(exc))
+    return status(Message.of(template, getattr(exc, "params", {})))  # partners' catalogs
 
 
 __all__ = [

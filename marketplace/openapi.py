@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Final
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,10 +23,11 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from marketplace.errors import InvalidLocale, MarketplaceError, from_program_error
-from marketplace.i18n import request_locale, sdk_translations, translations
-from marketplace.messages import N_, Message
+from marketplace.i18n import catalogs, request_locale, translations
+from marketplace.messages import N_, Message, from_validation
 from partners.program import ProgramError
 from robeing_sdk.errors import LocaleError
+from robeing_sdk.i18n import SUPPORTED_LOCALES
 
 PROBLEM_TYPE_BASE = "https://robeing.dev/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -65,8 +66,7 @@ def localized_problem(status: int, title: str, message: Message, slug: str, loca
     """``title`` (an ``N_`` text) and ``message`` in ``locale``, or both in English."""
     if locale != "en":
         title_text = translations(locale).gettext(title)
-        detail = (message.translate(translations(locale))
-                  or message.translate(sdk_translations(locale)))
+        detail = message.say(catalogs(locale))
         if title_text != title and detail is not None:
             return problem(status, title_text, detail, slug, headers, locale)
     return problem(status, title, message.english(), slug, headers)
@@ -80,21 +80,9 @@ def locale_problem(exc: LocaleError, locale: str) -> JSONResponse:
 
 
 def _describe(exc: RequestValidationError) -> Message:
-    errors = exc.errors()
-    if not errors:
-        return Message(N_("The request is invalid."))
-    first = errors[0]
-    where = ".".join(str(part) for part in first.get("loc", ()) if part != "body") or "body"
-    field = repr(where)
-    if first.get("type") == "extra_forbidden":
-        return Message(N_("Field {field}: is not a field you may set."), {"field": field})
-    if first.get("type") == "missing":
-        return Message(N_("Field {field}: is required."), {"field": field})
-    if first.get("type") == "json_invalid":
-        return Message(N_("The request body is not valid JSON."))
-    # Pydantic's own phrase is English only (no catalog has it): shown whole in English.
-    message = str(first.get("msg", "is invalid")).removeprefix("Value error, ")
-    return Message(f"Field {field}: {message}.")
+    """The first error as one sentence naming the field (pydantic's phrases are English only:
+    :func:`marketplace.messages.from_validation` says them through our catalogs)."""
+    return from_validation(exc.errors())
 
 
 # The framework's own errors people meet: an unknown route and a wrong method.
@@ -124,10 +112,59 @@ def use_problem_details_for_422(app: FastAPI) -> None:
                                         "content": {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}}
         for unused in ("HTTPValidationError", "ValidationError"):
             schemas.pop(unused, None)
+        document_languages(schema)
         app.openapi_schema = schema
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+LOCALE_PARAMETER: Final = {
+    "name": "locale", "in": "query", "required": False,
+    "description": "The language of the response's texts (problem title and detail, skill "
+                   "names and descriptions): ko, en, ja, zh or es, or a tag that maps to one "
+                   "(ko-KR, zh-Hant-TW, es-419). Wins over the account's language and "
+                   "Accept-Language; malformed or unsupported: 400 invalid-locale.",
+    "schema": {"type": "string", "maxLength": 35, "examples": ["ko", "ja-JP"]},
+}
+ACCEPT_LANGUAGE: Final = {
+    "name": "Accept-Language", "in": "header", "required": False,
+    "description": "The browser's languages (RFC 9110, weights honoured). Used when the "
+                   "request gives no locale and the calling account has no language of its "
+                   "own; entries that do not parse are ignored, never an error.",
+    "schema": {"type": "string", "examples": ["ko-KR,ko;q=0.9,en;q=0.5"]},
+}
+CONTENT_LANGUAGE: Final = {
+    "description": "The language the response's texts are in (ko, en, ja, zh or es).",
+    "schema": {"type": "string", "enum": list(SUPPORTED_LOCALES)},
+}
+_V1: Final = "/v1/"
+
+
+def document_languages(schema: dict[str, Any]) -> None:
+    """Every ``/v1/`` operation: ``locale`` and ``Accept-Language`` in, ``Content-Language``
+    out on every response (:class:`marketplace.i18n.LocaleNegotiation` sets it)."""
+    methods = {"get", "put", "post", "delete", "patch", "head", "options"}
+    for path, item in schema.get("paths", {}).items():
+        if not path.startswith(_V1):
+            continue
+        for method, operation in item.items():
+            if method not in methods:
+                continue
+            parameters = operation.setdefault("parameters", [])
+            present = {(p.get("in"), str(p.get("name", "")).lower()) for p in parameters}
+            for parameter in (LOCALE_PARAMETER, ACCEPT_LANGUAGE):
+                key = (parameter["in"], str(parameter["name"]).lower())
+                if key in present:  # a route that declares it keeps its own words
+                    continue
+                parameters.append(dict(parameter))
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("400", {  # at least: ?locale= malformed or unsupported
+                "description": "Bad request (an invalid locale, say)",
+                "content": {PROBLEM_MEDIA_TYPE: {"schema": {
+                    "$ref": "#/components/schemas/ProblemDetails"}}}})
+            for response in responses.values():
+                response.setdefault("headers", {})["Content-Language"] = dict(CONTENT_LANGUAGE)
 
 
 def install_error_handlers(app: FastAPI) -> None:

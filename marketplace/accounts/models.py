@@ -35,6 +35,9 @@ class Partner(PartnerBase, table=True):
     tier: str = Field(default="community", max_length=20)
     is_staff: bool = Field(default=False, description="A marketplace staff account, not a "
                            "partner organization (made by `robeing marketplace staff create`).")
+    locale: str | None = Field(default=None, max_length=10,
+                               description="The account's language (ko, en, ja, zh, es); None "
+                               "follows the request's Accept-Language.")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

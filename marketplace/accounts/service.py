@@ -25,8 +25,17 @@ from marketplace.accounts.models import (
     TokenRole,
 )
 from marketplace.db import utcnow
-from marketplace.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
-from marketplace.messages import N_
+from marketplace.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InvalidLocale,
+    NotFound,
+    Unauthorized,
+)
+from marketplace.i18n import explicit
+from marketplace.messages import N_, Message
+from robeing_sdk.errors import LocaleError
 
 TOKEN_PREFIX: Final = "rbt_"
 
@@ -41,6 +50,7 @@ class Principal:
     scope: str | None  # a normalized skill name, or None for every skill of the partner
     role: TokenRole = TokenRole.ADMIN  # within the partner: admins decide, members see
     is_staff: bool = False  # a marketplace staff account
+    locale: str | None = None  # the account's chosen language (None: the request decides)
 
 
 def hash_token(secret: str) -> str:
@@ -123,7 +133,7 @@ def authenticate(session: Session, secret: str | None) -> Principal:
     if partner is None:  # pragma: no cover - foreign key guarantees it
         raise Unauthorized(N_("Invalid or revoked API token."))
     return Principal(partner.id, partner.name, token.id, token.skill_name,
-                     TokenRole(token.role), partner.is_staff)
+                     TokenRole(token.role), partner.is_staff, partner.locale)
 
 
 def list_tokens(session: Session, partner_id: uuid.UUID) -> list[ApiTokenPublic]:
@@ -155,6 +165,34 @@ def touch_token(session: Session, principal: Principal) -> None:
     if token is not None:
         token.last_used_at = utcnow()
         session.add(token)
+
+
+def chosen_locale(value: str | None) -> str | None:
+    """A language a person chose for the account: the supported one it means (``ko-KR`` →
+    ``ko``), None for "no preference", or :class:`InvalidLocale` naming the value."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return explicit(value)
+    except LocaleError as exc:
+        raise InvalidLocale(Message.of(exc.template or str(exc),
+                                       exc.params if exc.template else {})) from None
+
+
+def set_locale(session: Session, partner_id: uuid.UUID, value: str | None) -> str | None:
+    """Store the account's language (validated as :func:`chosen_locale`); returns it.
+
+    Any token or session of the account may set it: it is how the account reads, and it
+    grants nothing.
+    """
+    locale = chosen_locale(value)
+    partner = session.get(Partner, partner_id)
+    if partner is None:  # pragma: no cover - principals belong to accounts
+        raise NotFound(N_("No such partner."))
+    partner.locale = locale
+    session.add(partner)
+    session.flush()
+    return locale
 
 
 def partner_ids_with_tier(session: Session, tier: str) -> list[uuid.UUID]:

@@ -1,7 +1,9 @@
 """The monthly business report: configured costs + the month's real data -> figures.
 
 Nothing is invented: a figure the data cannot give is null with the reason. The API and the
-CLI both call :func:`build_report`.
+CLI both call :func:`build_report`. The ``source``, ``reason`` and ``rounding`` texts are in
+the request's language (the ``marketplace`` catalogs); table and setting names inside them
+(``download_day``, ``unit_economics.target_price``) stay as they are, being names.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from typing import Final
 
 from sqlmodel import Session
 
+from marketplace.i18n import translations
+from marketplace.messages import N_
 from marketplace.metrics import economics, queries
 from marketplace.metrics.costs import CostConfig
 from marketplace.metrics.schemas import (
@@ -26,12 +30,18 @@ from marketplace.metrics.schemas import (
     UnitEconomics,
 )
 
-ROUNDING: Final = ("Exact integer arithmetic, rounded once: costs, break-even price and CAC "
-                   "up to the minor unit; ARPU and LTV down; robeings needed up; rates "
-                   "half-even to six places.")
-N_SOURCE: Final = ("distinct buyer e-mails with a licence active at some moment of the "
-                   "month (commerce licence table)")
-NO_ROBEINGS: Final = "no active robeings: no licence was active this month"
+ROUNDING: Final = N_("Exact integer arithmetic, rounded once: costs, break-even price and "
+                      "CAC up to the minor unit; ARPU and LTV down; robeings needed up; rates "
+                      "half-even to six places.")
+N_SOURCE: Final = N_("distinct buyer e-mails with a licence active at some moment of the "
+                     "month (commerce licence table)")
+NO_ROBEINGS: Final = N_("no active robeings: no licence was active this month")
+
+
+def _say(locale: str, text: str, **values: object) -> str:
+    """``text`` (an ``N_`` template) in ``locale``, English where the catalog lacks it."""
+    said = translations(locale).gettext(text)
+    return said.format(**values) if values else said
 
 
 def build_report(session: Session, window: queries.Window, costs: CostConfig,
@@ -42,7 +52,8 @@ def build_report(session: Session, window: queries.Window, costs: CostConfig,
     active = queries.active_buyers(spans, window.start, window.as_of)
     measured = robeings is None
     n = len(active) if robeings is None else robeings
-    n_source = N_SOURCE if measured else "given by the caller (what-if), not measured"
+    n_source = _say(locale, N_SOURCE if measured
+                    else N_("given by the caller (what-if), not measured"))
     at_start = queries.buyers_active_at(spans, window.start)
     still = queries.buyers_active_at(spans, window.as_of)
     churned = at_start - still
@@ -50,16 +61,19 @@ def build_report(session: Session, window: queries.Window, costs: CostConfig,
     first = queries.first_activation(spans)
     history_months = _months_between(first, window.start) + 1 if first else 0
     report_costs = _costs(costs, costs_source, locale)
-    churn = _churn(len(churned), len(at_start))
+    churn = _churn(len(churned), len(at_start), locale)
     return MetricsReport(
-        month=window.month, as_of=window.as_of, complete=window.complete, rounding=ROUNDING,
+        month=window.month, as_of=window.as_of, complete=window.complete,
+        rounding=_say(locale, ROUNDING),
         costs=report_costs,
         unit_economics=_unit_economics(costs, n, n_source, locale),
         deployments=CountFigure(value=queries.downloads(session, window.start, window.end),
-                                source="downloads of all skills in the month (download_day); "
-                                       "every download counts as a deployment"),
-        new_paying_buyers=CountFigure(value=len(new), source="buyers whose first licence "
-                                      "became active in the month (commerce licence table)"),
+                                source=_say(locale, N_(
+                                    "downloads of all skills in the month (download_day); "
+                                    "every download counts as a deployment"))),
+        new_paying_buyers=CountFigure(value=len(new), source=_say(locale, N_(
+            "buyers whose first licence became active in the month (commerce licence "
+            "table)"))),
         churn=churn,
         revenue=_revenue(session, window, previous, spans, len(active), len(churned),
                          len(at_start), history_months, churn, locale),
@@ -83,37 +97,41 @@ def _costs(costs: CostConfig, source: str, locale: str) -> Costs:
 
 def _unit_economics(costs: CostConfig, n: int, n_source: str, locale: str) -> UnitEconomics:
     currency, total, config = costs.currency, costs.total, costs.unit_economics
-    per = "total monthly cost (cost data) / active robeings, rounded up"
+    per = _say(locale, N_("total monthly cost (cost data) / active robeings, rounded up"))
     markup = config.break_even_markup_percent
+    no_robeings = _say(locale, NO_ROBEINGS)
     if n > 0:
         cost = MoneyFigure(value=Amount.of(economics.cost_per_robeing(total, n), currency,
                                            locale), source=per)
         even = MoneyFigure(value=Amount.of(economics.break_even_price(total, n, markup),
                                            currency, locale),
-                           source=f"cost per robeing x {100 + markup}/100, rounded up once")
+                           source=_say(locale, N_("cost per robeing x {factor}/100, rounded "
+                                                  "up once"), factor=100 + markup))
     else:
-        cost = MoneyFigure(value=None, source=per, reason=NO_ROBEINGS)
-        even = MoneyFigure(value=None, source=f"cost per robeing x {100 + markup}/100",
-                           reason=NO_ROBEINGS)
+        cost = MoneyFigure(value=None, source=per, reason=no_robeings)
+        even = MoneyFigure(value=None, source=_say(locale, N_(
+            "cost per robeing x {factor}/100"), factor=100 + markup), reason=no_robeings)
     return UnitEconomics(
         active_robeings=CountFigure(value=n, source=n_source),
         cost_per_robeing=cost, break_even_price=even,
         target_price=MoneyFigure(value=Amount.of(config.target_price, currency, locale),
-                                 source="unit_economics.target_price (cost data)"),
+                                 source=_say(locale, N_(
+                                     "unit_economics.target_price (cost data)"))),
         margin_per_robeing=MoneyFigure(
             value=Amount.of(config.margin_per_robeing, currency, locale),
-            source="unit_economics.margin_per_robeing (cost data)"),
+            source=_say(locale, N_("unit_economics.margin_per_robeing (cost data)"))),
         robeings_needed_for_profit=CountFigure(
             value=economics.robeings_needed(total, config.margin_per_robeing),
-            source="total monthly cost / margin per robeing, rounded up"))
+            source=_say(locale, N_("total monthly cost / margin per robeing, rounded up"))))
 
 
-def _churn(churned: int, at_start: int) -> RateFigure:
-    source = ("buyers active at the month's start with no active licence at its end (lapsed, "
-              "cancelled, expired or revoked) / buyers active at its start")
+def _churn(churned: int, at_start: int, locale: str) -> RateFigure:
+    source = _say(locale, N_("buyers active at the month's start with no active licence at "
+                             "its end (lapsed, cancelled, expired or revoked) / buyers active "
+                             "at its start"))
     if at_start == 0:
-        return RateFigure(value=None, source=source,
-                          reason="no buyer held an active licence at the month's start")
+        return RateFigure(value=None, source=source, reason=_say(locale, N_(
+            "no buyer held an active licence at the month's start")))
     return RateFigure(value=economics.rate(churned, at_start), source=source)
 
 
@@ -127,38 +145,40 @@ def _revenue(session: Session, window: queries.Window, previous: queries.Window,
     ledger = queries.ledger_month(session, window.start, window.end)
     currencies = sorted(set(usage_now) | set(usage_before) | set(subs_now) | set(subs_before)
                         | set(ledger.gross) | set(ledger.refunded))
-    mrr_source = ("monthly prices of the subscriptions active at {at} (licence table) + paid "
-                  "usage charges of {period} (usage_charge)")
+    mrr_source = N_("monthly prices of the subscriptions active at {at} (licence table) + "
+                    "paid usage charges of {period} (usage_charge)")
     rows = []
     for currency in currencies:
         mrr = subs_now.get(currency, 0) + usage_now.get(currency, 0)
         before = subs_before.get(currency, 0) + usage_before.get(currency, 0)
-        growth_source = "(MRR - previous MRR) / previous MRR"
+        growth_source = _say(locale, N_("(MRR - previous MRR) / previous MRR"))
         growth = RateFigure(value=economics.growth(mrr, before), source=growth_source) \
-            if before > 0 else RateFigure(value=None, source=growth_source,
-                                          reason="no MRR in the previous month")
-        arpu_source = "MRR / active robeings, rounded down"
+            if before > 0 else RateFigure(value=None, source=growth_source, reason=_say(
+                locale, N_("no MRR in the previous month")))
+        arpu_source = _say(locale, N_("MRR / active robeings, rounded down"))
         arpu = MoneyFigure(value=Amount.of(economics.arpu(mrr, n), currency, locale),
                            source=arpu_source) if n > 0 else \
-            MoneyFigure(value=None, source=arpu_source, reason=NO_ROBEINGS)
+            MoneyFigure(value=None, source=arpu_source, reason=_say(locale, NO_ROBEINGS))
         rows.append(CurrencyMetrics(
             currency=currency,
-            mrr=MoneyFigure(value=Amount.of(mrr, currency, locale), source=mrr_source.format(
-                at=window.as_of.isoformat(), period=previous.month)),
+            mrr=MoneyFigure(value=Amount.of(mrr, currency, locale), source=_say(
+                locale, mrr_source, at=window.as_of.isoformat(), period=previous.month)),
             mrr_previous=MoneyFigure(value=Amount.of(before, currency, locale),
-                                     source=mrr_source.format(
-                                         at=previous.end.isoformat(),
-                                         period=previous.previous().month)),
+                                     source=_say(locale, mrr_source,
+                                                 at=previous.end.isoformat(),
+                                                 period=previous.previous().month)),
             growth=growth,
             net_sales=MoneyFigure(value=Amount.of(ledger.gross.get(currency, 0)
                                                   - ledger.refunded.get(currency, 0),
                                                   currency, locale),
-                                  source="ledger sales (gross) less refunds in the month "
-                                         "(ledger_sale, ledger_refund)"),
+                                  source=_say(locale, N_(
+                                      "ledger sales (gross) less refunds in the month "
+                                      "(ledger_sale, ledger_refund)"))),
             platform_revenue=MoneyFigure(value=Amount.of(ledger.platform.get(currency, 0),
                                                          currency, locale),
-                                         source="platform share of the month's sales less "
-                                                "its part of the month's refunds (ledger)"),
+                                         source=_say(locale, N_(
+                                             "platform share of the month's sales less its "
+                                             "part of the month's refunds (ledger)"))),
             arpu=arpu,
             ltv=_ltv(mrr, n, churned, at_start, history_months, churn, currency, locale)))
     return rows
@@ -166,16 +186,19 @@ def _revenue(session: Session, window: queries.Window, previous: queries.Window,
 
 def _ltv(mrr: int, n: int, churned: int, at_start: int, history_months: int,
          churn: RateFigure, currency: str, locale: str) -> MoneyFigure:
-    source = "ARPU / churn = (MRR / active robeings) / churn, exact, rounded down once"
+    source = _say(locale, N_("ARPU / churn = (MRR / active robeings) / churn, exact, rounded "
+                             "down once"))
     reason = None
     if history_months < 2:
-        reason = "not enough data: less than two months of licences"
-    elif churn.value is None:
-        reason = f"not enough data: {churn.reason}"
+        reason = _say(locale, N_("not enough data: less than two months of licences"))
+    elif churn.value is None:  # churn.reason is already in this language
+        reason = _say(locale, N_("not enough data: {reason}"), reason=churn.reason)
     elif churned == 0:
-        reason = "not enough data: no churn this month (LTV would be unbounded)"
+        reason = _say(locale, N_("not enough data: no churn this month (LTV would be "
+                                 "unbounded)"))
     elif n == 0:
-        reason = f"not enough data: {NO_ROBEINGS}"
+        reason = _say(locale, N_("not enough data: {reason}"),
+                      reason=_say(locale, NO_ROBEINGS))
     if reason is not None:
         return MoneyFigure(value=None, source=source, reason=reason)
     return MoneyFigure(value=Amount.of(economics.ltv(mrr, n, churned, at_start), currency,
@@ -184,13 +207,14 @@ def _ltv(mrr: int, n: int, churned: int, at_start: int, history_months: int,
 
 def _cac(costs: CostConfig, month: str, new: int, locale: str) -> MoneyFigure:
     spend = costs.acquisition.spend_for(month)
-    source = "configured acquisition spend of the month / new paying buyers, rounded up"
+    source = _say(locale, N_("configured acquisition spend of the month / new paying buyers, "
+                             "rounded up"))
     if spend is None:
-        return MoneyFigure(value=None, source=source,
-                           reason="not configured: no acquisition spend in the cost data")
+        return MoneyFigure(value=None, source=source, reason=_say(locale, N_(
+            "not configured: no acquisition spend in the cost data")))
     if new == 0:
-        return MoneyFigure(value=None, source=source,
-                           reason="no new paying buyers this month")
+        return MoneyFigure(value=None, source=source, reason=_say(locale, N_(
+            "no new paying buyers this month")))
     return MoneyFigure(value=Amount.of(economics.cac(spend, new), costs.currency, locale),
                        source=source)
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import AwareDatetime
 
 from marketplace.deps import CurrentPrincipal, ReadSession, WriteSession
+from marketplace.i18n import prefer_profile
 from marketplace.openapi import problem_responses
 from marketplace.partners import schemas, service
 from partners.program import TIERS, Evidence, PartnerType, RevenueShareSchedule, TierChange
@@ -51,14 +52,16 @@ def get_me(principal: CurrentPrincipal, session: ReadSession) -> schemas.Partner
 
 
 @router.patch("/partners/me", response_model=schemas.PartnerMe,
-              summary="Set my organization's partner type (partner admins)",
-              responses=problem_responses(401, 403, 503))
+              summary="Set my language (anyone) or my organization's partner type (admins)",
+              responses=problem_responses(400, 401, 403, 503))
 def update_me(data: schemas.ProfileUpdate, principal: CurrentPrincipal,
-              session: WriteSession) -> schemas.PartnerMe:
+              session: WriteSession, request: Request) -> schemas.PartnerMe:
     at = service.now()
     service.update_profile(session, principal, data, at)
     service.commit(session)
-    return service.me(session, principal, at)
+    me = service.me(session, principal, at)
+    prefer_profile(request, me.locale)  # this answer already speaks the new choice
+    return me
 
 
 @router.get("/partners/me/tier", response_model=schemas.TierStatus,

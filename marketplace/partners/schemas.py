@@ -15,6 +15,7 @@ from typing import Annotated, Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from marketplace.accounts.models import TokenRole
+from marketplace.messages import N_
 from partners.program import (
     WHOLE,
     AppliedRate,
@@ -35,6 +36,7 @@ from partners.program import (
     Tier,
     TierChange,
 )
+from partners.program.errors import invalid
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
@@ -71,6 +73,8 @@ class PartnerMe(BaseModel):
     email: str
     created_at: datetime
     role: TokenRole = Field(description="The calling token's role within the partner.")
+    locale: str | None = Field(description="The account's language for API texts and the "
+                               "portal (ko, en, ja, zh, es); null follows Accept-Language.")
     staff: bool = Field(description="True for a marketplace staff account.")
     partner_type: PartnerType | None = Field(description="None for staff accounts.")
     tier: Tier | None = Field(description="The tier in force now (None for staff).")
@@ -103,9 +107,21 @@ class TierStatus(BaseModel):
 
 
 class ProfileUpdate(_Body):
-    """What a partner admin may change about its own organization: its type, nothing else."""
+    """What an account may change about itself: the organization's type (partner admins)
+    and its language (anyone on the account, staff too). Omitted fields stay as they are."""
 
-    partner_type: PartnerType
+    partner_type: PartnerType | None = Field(None, description="Partner admins only.")
+    locale: str | None = Field(None, max_length=35, description="ko, en, ja, zh or es (a "
+                               "tag such as ko-KR or zh-Hant-TW is mapped to one of them); "
+                               "null removes the preference.")
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        if not self.model_fields_set:
+            raise invalid(N_("give partner_type, locale or both"))
+        if "partner_type" in self.model_fields_set and self.partner_type is None:
+            raise invalid(N_("partner_type cannot be null; omit it to keep it"))
+        return self
 
 
 class PromotionRequestCreate(_Body):
@@ -167,10 +183,10 @@ class _ContractSides(_Body):
         if given == (False, False):
             assert self.partner_share_bps is not None and self.platform_fee_bps is not None
             if self.partner_share_bps + self.platform_fee_bps != WHOLE:
-                raise ValueError(f"partner_share_bps and platform_fee_bps must add up to "
-                                 f"{WHOLE}")
+                raise invalid(N_("partner_share_bps and platform_fee_bps must add up to "
+                                 "{whole}"), whole=WHOLE)
         elif given != (True, True):
-            raise ValueError("give both partner_share_bps and platform_fee_bps, or neither")
+            raise invalid(N_("give both partner_share_bps and platform_fee_bps, or neither"))
         return self
 
 

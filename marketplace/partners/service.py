@@ -34,7 +34,7 @@ from marketplace.catalog import search as catalog_search
 from marketplace.catalog import service as catalog
 from marketplace.catalog.models import Role as SkillRole
 from marketplace.errors import Conflict, Forbidden, NotFound, Unprocessable
-from marketplace.messages import N_
+from marketplace.messages import N_, from_validation
 from marketplace.partners import schemas
 from marketplace.partners.models import (
     PartnerEvidence,
@@ -75,10 +75,8 @@ def now() -> datetime:
 
 
 def _invalid(exc: ValidationError) -> Unprocessable:
-    first = exc.errors()[0]
-    where = ".".join(str(part) for part in first.get("loc", ()))
-    message = str(first.get("msg", "is invalid")).removeprefix("Value error, ")
-    return Unprocessable(f"{where + ': ' if where else ''}{message}.")  # pydantic's: English
+    """A program model refused the values: one sentence, said through the catalogs."""
+    return Unprocessable(from_validation(exc.errors(), skip=()))
 
 
 def commit(session: Session) -> None:
@@ -258,7 +256,7 @@ def me(session: Session, principal: Principal, at: datetime) -> schemas.PartnerM
         raise NotFound(N_("No such partner."))
     base = {"id": account.id, "name": account.name, "email": account.email,
             "created_at": account.created_at, "role": principal.role,
-            "staff": account.is_staff}
+            "staff": account.is_staff, "locale": account.locale}
     if account.is_staff:
         return schemas.PartnerMe(**base, partner_type=None, tier=None, benefits=[],
                                  capabilities={c: False for c in program.Capability},
@@ -277,14 +275,26 @@ def me(session: Session, principal: Principal, at: datetime) -> schemas.PartnerM
 
 def update_profile(session: Session, principal: Principal, data: schemas.ProfileUpdate,
                    at: datetime) -> None:
-    """A partner admin sets the organization's type (it changes no tier, share or right)."""
+    """Apply the fields given: the organization's type (a partner admin; it changes no tier,
+    share or right) and the account's language (anyone on the account, staff too). Both
+    are checked before either is written."""
+    new_locale = "locale" in data.model_fields_set
+    locale = accounts.chosen_locale(data.locale) if new_locale else None
+    if data.partner_type is not None:
+        _set_partner_type(session, principal, data.partner_type, at)
+    if new_locale:
+        accounts.set_locale(session, principal.partner_id, locale)
+
+
+def _set_partner_type(session: Session, principal: Principal, partner_type: PartnerType,
+                      at: datetime) -> None:
     partner = own_partner(session, principal)
     if principal.role is not TokenRole.ADMIN:
         raise Forbidden(N_("Only an admin of the partner may change its profile."))
     _lock(session, partner)
     profile = session.get(PartnerProfile, partner.id)
     assert profile is not None
-    profile.partner_type = data.partner_type.value
+    profile.partner_type = partner_type.value
     profile.updated_at = at
     session.add(profile)
     session.flush()
@@ -300,8 +310,9 @@ def request_promotion(session: Session, principal: Principal,
         evaluation = program.evaluate(state, the_program(), at=at)
         target = evaluation.may_request or evaluation.current_tier.next
         if target is None:
-            raise program.InvalidTransitionError("The partner is already at the top tier.",
-                                                 partner_id=partner.id)
+            raise program.InvalidTransitionError.localizable(
+                N_("The partner is already at the top tier."),
+                context={"partner_id": partner.id})
     after = program.request_promotion(state, to_tier=target, by=actor_for(principal), at=at,
                                       reason=data.reason, program=the_program())
     return _save_last(session, after)
@@ -439,10 +450,11 @@ def publish_schedule(session: Session, principal: Principal, data: schemas.Sched
     published = schedules(session)
     version = len(published) + 1
     if data.effective_from < at:
-        raise program.RetroactiveChangeError(
-            f"Schedule version {version} would take effect at "
-            f"{data.effective_from.isoformat()}, before it is published; schedules apply only "
-            "to future sales.", effective_from=data.effective_from)
+        raise program.RetroactiveChangeError.localizable(
+            N_("Schedule version {version} would take effect at {at}, before it is "
+               "published; schedules apply only to future sales."),
+            context={"effective_from": data.effective_from}, version=version,
+            at=data.effective_from.isoformat())
     try:
         new = RevenueShareSchedule(version=version, effective_from=data.effective_from,
                                    published_at=at, published_by=actor_for(principal).id,

@@ -24,7 +24,7 @@ from starlette.responses import HTMLResponse
 from marketplace.deps import DatabaseDep
 from marketplace.portal import sessions
 from marketplace.portal.calls import Refused
-from marketplace.portal.i18n import pick_locale
+from marketplace.portal.i18n import pick_locale, remember_profile
 from marketplace.portal.render import here, page
 from marketplace.portal.sessions import SignedIn
 
@@ -49,7 +49,9 @@ class PageForbidden(Exception):
 
 def viewer(request: Request, db: DatabaseDep) -> SignedIn | None:
     with db.read() as session:
-        return sessions.current(session, request.cookies.get(SESSION_COOKIE), sessions.now())
+        user = sessions.current(session, request.cookies.get(SESSION_COOKIE), sessions.now())
+    remember_profile(request, user.principal.locale if user else None)
+    return user
 
 
 Viewer = Annotated[SignedIn | None, Depends(viewer)]

@@ -27,11 +27,12 @@ class Refused(Exception):
         self.message = message
 
     def say(self, locale: str) -> str:
-        """The sentence in ``locale`` if the ``marketplace`` catalog has it, else English."""
+        """The sentence in ``locale`` if the catalogs have it (the marketplace's, the
+        partner program's, the SDK's), else English."""
         if self.message is not None:
-            from marketplace.i18n import translations
+            from marketplace.i18n import catalogs
 
-            said = self.message.translate(translations(locale))
+            said = self.message.say(catalogs(locale))
             if said:
                 return said
         return self.detail

@@ -1,8 +1,17 @@
 """The portal's language: picked per request, texts from the ``portal`` gettext domain.
 
-The choice, strongest first: ``?lang=`` on the request, the ``robeing_lang`` cookie (set by
-the language switcher), then the browser's ``Accept-Language`` through the SDK's
-negotiation (fallback chain ``zh-Hant-TW → zh-Hant → zh``), then English. Catalogs are read
+The choice, strongest first:
+
+1. an explicit choice: ``?locale=`` (or ``?lang=``) on the request, else the ``robeing_lang``
+   cookie the language switcher sets in this browser;
+2. the signed-in account's language (``partner.locale``, chosen on the account page or with
+   ``PATCH /v1/partners/me``), which :func:`remember_profile` puts in the request's state;
+3. the browser's ``Accept-Language`` through the SDK's negotiation (fallback chain
+   ``zh-Hant-TW → zh-Hant → zh``);
+4. ``ROBEING_DEFAULT_LOCALE``, then English.
+
+Saving a language on the account page clears the switcher's cookie, so the saved one rules
+in that browser too. A stale or forged choice in 1 is skipped, never an error. Catalogs are read
 from ``locales/<lang>/LC_MESSAGES/portal.po`` by the SDK's loader. Dates, numbers and money
 are formatted by Babel in the same locale.
 """
@@ -22,12 +31,13 @@ from babel.support import NullTranslations
 from starlette.requests import Request
 
 from robeing_sdk.errors import LocaleError
-from robeing_sdk.i18n import fallback_chain, negotiate, negotiate_header
+from robeing_sdk.i18n import DEFAULT_LOCALE, fallback_chain, negotiate, negotiate_header
 from robeing_sdk.i18n.catalogs import load_translations
 
 LOCALES: Final = Path(__file__).resolve().parent / "locales"
 DOMAIN: Final = "portal"
 LANG_COOKIE: Final = "robeing_lang"
+_PROFILE_KEY: Final = "portal_profile_locale"
 LANGUAGE_NAMES: Final = {"en": "English", "ko": "한국어", "ja": "日本語", "zh": "中文",
                          "es": "Español"}
 
@@ -37,15 +47,30 @@ def N_(message: str) -> str:
     return message
 
 
+def remember_profile(request: Request, locale: str | None) -> None:
+    """Keep the signed-in account's language for :func:`pick_locale` (None: no preference)."""
+    request.scope.setdefault("state", {})[_PROFILE_KEY] = locale
+
+
 def pick_locale(request: Request) -> str:
     """The request's language (see the module docstring for the order)."""
-    for value in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
+    query = request.query_params
+    profile = request.scope.get("state", {}).get(_PROFILE_KEY)
+    for value in (query.get("locale"), query.get("lang"), request.cookies.get(LANG_COOKIE),
+                  profile):
         if value and len(value) <= 35:
             try:
                 return negotiate(value)
             except LocaleError:
-                continue  # a stale or forged choice: fall through to the browser's
-    return negotiate_header(request.headers.get("accept-language"))
+                continue  # a stale or forged choice: fall through to the next
+    return negotiate_header(request.headers.get("accept-language"), default=_configured(request))
+
+
+def _configured(request: Request) -> str:
+    app = request.scope.get("app")
+    settings = getattr(getattr(app, "state", None), "settings", None)
+    default = getattr(settings, "default_locale", None)
+    return default if isinstance(default, str) else DEFAULT_LOCALE
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,7 +101,7 @@ def password_holder(session: Session, email: str, password: str) -> Principal:
         partner = accounts.find_partner(session, credential.partner_id)
         if partner is not None:
             return Principal(partner.id, partner.name, None, None,
-                             TokenRole(credential.role), partner.is_staff)
+                             TokenRole(credential.role), partner.is_staff, partner.locale)
     raise Unauthorized("Wrong e-mail or password.")
 
 
@@ -134,7 +134,7 @@ def current(session: Session, secret: str | None, now: datetime) -> SignedIn | N
         if token is None or token.revoked_at is not None:
             return None
     principal = Principal(partner.id, partner.name, row.token_id, row.scope,
-                          TokenRole(row.role), partner.is_staff)
+                          TokenRole(row.role), partner.is_staff, partner.locale)
     return SignedIn(principal, row.csrf_token, row.expires_at, row.token_id is None)
 
 

@@ -19,6 +19,11 @@
     │   └── RefundExceedsPaymentError refunds beyond what was paid           (.refundable)
     └── NaiveTimestampError         a time without a time zone (also a ValueError)
 
+Every sentence a person may read is raised as an ``N_``-marked English template with its
+values (:meth:`ProgramError.localizable`; :func:`invalid` inside pydantic validators), so
+the web layer can say it in the reader's language from the ``partners`` gettext catalogs
+(``partners/locales``); ``str(error)`` stays the English sentence.
+
 The web layer maps them to HTTP in one place: ``NotPermittedError`` → 403,
 ``InvalidTransitionError`` / ``RequirementsNotMetError`` → 409, ``SplitError`` and
 ``ProgramDataError`` → 422.
@@ -28,7 +33,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Self
+
+from pydantic_core import PydanticCustomError
+
+from robeing_sdk.errors import N_
 
 if TYPE_CHECKING:
     from partners.program.revenue_share import StrategicContract
@@ -38,6 +47,26 @@ if TYPE_CHECKING:
 
 class ProgramError(Exception):
     """Base of every error the partner program raises."""
+
+    template: str | None = None
+    params: dict[str, Any] = {}  # noqa: RUF012 - replaced per instance, never mutated
+
+    @classmethod
+    def localizable(cls, template: str, /, *, context: dict[str, Any] | None = None,
+                    **params: Any) -> Self:
+        """The error from an ``N_`` template and its values; ``context`` fills attributes."""
+        error = cls(template.format(**params), **(context or {}))
+        error.template, error.params = template, params
+        return error
+
+
+VALIDATION_ERROR_TYPE = "partner_program"
+
+
+def invalid(template: str, /, **params: Any) -> PydanticCustomError:
+    """A validator's refusal, as pydantic reports it: one English sentence, with its
+    template and values kept in ``ctx`` (``template`` and the values) for translation."""
+    return PydanticCustomError(VALIDATION_ERROR_TYPE, template, {"template": template, **params})
 
 
 class ProgramDataError(ProgramError):
@@ -152,11 +181,13 @@ class NaiveTimestampError(ProgramError, ValueError):
 def require_aware(value: datetime, name: str) -> datetime:
     """Return ``value`` if it carries a time zone, else raise :class:`NaiveTimestampError`."""
     if value.tzinfo is None or value.utcoffset() is None:
-        raise NaiveTimestampError(f"{name} must carry a time zone (got {value.isoformat()}).")
+        raise NaiveTimestampError.localizable(N_("{name} must carry a time zone (got {value})."),
+                                              name=name, value=value.isoformat())
     return value
 
 
 __all__ = [
+    "VALIDATION_ERROR_TYPE",
     "ContractError",
     "CurrencyMismatchError",
     "InvalidAmountError",
@@ -173,4 +204,5 @@ __all__ = [
     "ScheduleConflictError",
     "SplitError",
     "TransitionError",
+    "invalid",
 ]

@@ -14,8 +14,9 @@ from typing import Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from partners.program.errors import require_aware
+from partners.program.errors import invalid, require_aware
 from partners.program.requirements import Metric, Slug
+from robeing_sdk.errors import N_
 from robeing_sdk.models import Money
 
 
@@ -38,9 +39,9 @@ class Evidence(BaseModel):
     @model_validator(mode="after")
     def _has_substance(self) -> Self:
         if not self.note.strip() and self.document_ref is None:
-            raise ValueError("evidence needs a note or a document reference")
+            raise invalid(N_("evidence needs a note or a document reference"))
         if self.expires_at is not None and self.expires_at <= self.confirmed_at:
-            raise ValueError("evidence cannot expire before it was confirmed")
+            raise invalid(N_("evidence cannot expire before it was confirmed"))
         return self
 
     def valid_at(self, at: datetime) -> bool:
@@ -64,7 +65,7 @@ class PartnerMetrics(BaseModel):
     @model_validator(mode="after")
     def _revenue_not_negative(self) -> Self:
         if self.annual_revenue is not None and self.annual_revenue.amount < 0:
-            raise ValueError("annual revenue cannot be negative")
+            raise invalid(N_("annual revenue cannot be negative"))
         return self
 
     def value(self, metric: Metric) -> Money | int | None:

@@ -27,9 +27,11 @@ from partners.program.errors import (
     NoScheduleInEffectError,
     RetroactiveChangeError,
     ScheduleConflictError,
+    invalid,
     require_aware,
 )
 from partners.program.tiers import Tier
+from robeing_sdk.errors import N_
 
 WHOLE: Final = 10_000
 """Basis points in 100 %."""
@@ -40,9 +42,9 @@ Bps = Annotated[int, Field(ge=0, le=WHOLE)]
 
 def _check_sides(partner_share_bps: int, platform_fee_bps: int) -> None:
     if partner_share_bps + platform_fee_bps != WHOLE:
-        raise ValueError(
-            f"partner_share_bps ({partner_share_bps}) and platform_fee_bps ({platform_fee_bps}) "
-            f"must add up to {WHOLE}")
+        raise invalid(N_("partner_share_bps ({partner}) and platform_fee_bps ({platform}) must "
+                         "add up to {whole}"), partner=partner_share_bps,
+                      platform=platform_fee_bps, whole=WHOLE)
 
 
 class ShareRate(BaseModel):
@@ -76,7 +78,7 @@ class StrategicBounds(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.min_partner_share_bps > self.max_partner_share_bps:
-            raise ValueError("min_partner_share_bps cannot exceed max_partner_share_bps")
+            raise invalid(N_("min_partner_share_bps cannot exceed max_partner_share_bps"))
         return self
 
     def allows(self, partner_share_bps: int) -> bool:
@@ -101,15 +103,15 @@ class RevenueShareSchedule(BaseModel):
     def _complete_and_prospective(self) -> Self:
         missing = [t.value for t in Tier if t not in self.rates]
         if missing:
-            raise ValueError(
-                f"schedule version {self.version} has no rate for {', '.join(missing)}")
+            raise invalid(N_("schedule version {version} has no rate for {missing}"),
+                          version=self.version, missing=", ".join(missing))
         if self.effective_from < self.published_at:
-            raise ValueError(
-                f"schedule version {self.version} takes effect before it was published")
+            raise invalid(N_("schedule version {version} takes effect before it was published"),
+                          version=self.version)
         strategic = self.rates[Tier.STRATEGIC].partner_share_bps
         if not self.strategic_bounds.allows(strategic):
-            raise ValueError(
-                f"schedule version {self.version}'s strategic rate lies outside its own bounds")
+            raise invalid(N_("schedule version {version}'s strategic rate lies outside its own "
+                             "bounds"), version=self.version)
         return self
 
 
@@ -129,7 +131,8 @@ class StrategicContract(BaseModel):
     @model_validator(mode="after")
     def _dates_ordered(self) -> Self:
         if self.ends_on < self.starts_on:
-            raise ValueError(f"contract {self.reference!r} ends before it starts")
+            raise invalid(N_("contract {reference} ends before it starts"),
+                          reference=repr(self.reference))
         return self
 
     @property
@@ -164,7 +167,7 @@ class AppliedRate(BaseModel):
     def _sides_add_up(self) -> Self:
         _check_sides(self.partner_share_bps, self.platform_fee_bps)
         if (self.source is RateSource.CONTRACT) != (self.contract_reference is not None):
-            raise ValueError("a contract reference goes with, and only with, a contract rate")
+            raise invalid(N_("a contract reference goes with, and only with, a contract rate"))
         return self
 
 
@@ -173,8 +176,9 @@ def schedule_at(schedules: Sequence[RevenueShareSchedule], at: datetime) -> Reve
     require_aware(at, "at")
     in_force = [s for s in schedules if s.effective_from <= at]
     if not in_force:
-        raise NoScheduleInEffectError(
-            f"No revenue-share schedule was in force at {at.isoformat()}.", at=at)
+        raise NoScheduleInEffectError.localizable(
+            N_("No revenue-share schedule was in force at {at}."), context={"at": at},
+            at=at.isoformat())
     return max(in_force, key=lambda s: (s.effective_from, s.version))
 
 
@@ -182,13 +186,15 @@ def check_schedules(schedules: Sequence[RevenueShareSchedule]) -> None:
     """Raise :class:`ScheduleConflictError` unless versions run 1, 2, 3 … with later dates."""
     for position, schedule in enumerate(schedules):
         if schedule.version != position + 1:
-            raise ScheduleConflictError(
-                f"Schedule versions must run 1, 2, 3 … in order; found {schedule.version} "
-                f"in position {position + 1}.", version=schedule.version)
+            raise ScheduleConflictError.localizable(
+                N_("Schedule versions must run 1, 2, 3 … in order; found {version} in "
+                   "position {position}."), context={"version": schedule.version},
+                version=schedule.version, position=position + 1)
         if position and schedule.effective_from <= schedules[position - 1].effective_from:
-            raise ScheduleConflictError(
-                f"Schedule version {schedule.version} must take effect after version "
-                f"{schedule.version - 1}.", version=schedule.version)
+            raise ScheduleConflictError.localizable(
+                N_("Schedule version {version} must take effect after version {previous}."),
+                context={"version": schedule.version}, version=schedule.version,
+                previous=schedule.version - 1)
 
 
 def publish_schedule(published: Sequence[RevenueShareSchedule], new: RevenueShareSchedule,
@@ -200,10 +206,11 @@ def publish_schedule(published: Sequence[RevenueShareSchedule], new: RevenueShar
     """
     require_aware(now, "now")
     if new.effective_from < now:
-        raise RetroactiveChangeError(
-            f"Schedule version {new.version} would take effect at "
-            f"{new.effective_from.isoformat()}, before it is published; schedules apply "
-            "only to future sales.", effective_from=new.effective_from)
+        raise RetroactiveChangeError.localizable(
+            N_("Schedule version {version} would take effect at {at}, before it is "
+               "published; schedules apply only to future sales."),
+            context={"effective_from": new.effective_from}, version=new.version,
+            at=new.effective_from.isoformat())
     result = (*published, new)
     check_schedules(result)
     return result
@@ -224,10 +231,12 @@ def check_contract(contract: StrategicContract,
         governing = schedule_at(schedules, first_day)
     bounds = governing.strategic_bounds
     if not bounds.allows(contract.rate_bps):
-        raise ContractError(
-            f"Contract {contract.reference!r} gives the partner {contract.rate_bps} bp, outside "
-            f"the {bounds.min_partner_share_bps}–{bounds.max_partner_share_bps} bp staff allow "
-            f"in schedule version {governing.version}.", contract=contract)
+        raise ContractError.localizable(
+            N_("Contract {reference} gives the partner {rate} bp, outside the {low}–{high} bp "
+               "staff allow in schedule version {version}."), context={"contract": contract},
+            reference=repr(contract.reference), rate=contract.rate_bps,
+            low=bounds.min_partner_share_bps, high=bounds.max_partner_share_bps,
+            version=governing.version)
     return governing
 
 
@@ -243,9 +252,10 @@ def rate_for(tier: Tier, sale_time: datetime, schedules: Sequence[RevenueShareSc
     schedule = schedule_at(schedules, sale_time)
     if contract is not None:
         if tier is not Tier.STRATEGIC:
-            raise ContractError(
-                f"Contract {contract.reference!r} applies to strategic partners only; this "
-                f"sale is at tier {tier.value}.", contract=contract)
+            raise ContractError.localizable(
+                N_("Contract {reference} applies to strategic partners only; this sale is at "
+                   "tier {tier}."), context={"contract": contract},
+                reference=repr(contract.reference), tier=tier.value)
         if contract.covers(sale_time):
             check_contract(contract, schedules)
             return AppliedRate(

@@ -29,8 +29,10 @@ from partners.program.errors import (
     CurrencyMismatchError,
     InvalidAmountError,
     RefundExceedsPaymentError,
+    invalid,
 )
 from partners.program.revenue_share import WHOLE, AppliedRate
+from robeing_sdk.errors import N_
 from robeing_sdk.models import Money
 
 
@@ -59,12 +61,13 @@ class Split(BaseModel):
     @model_validator(mode="after")
     def _follows_its_rule(self) -> Self:
         if self.partner.currency != self.platform.currency:
-            raise ValueError("partner and platform amounts must share a currency")
+            raise invalid(N_("partner and platform amounts must share a currency"))
         gross = self.partner.amount + self.platform.amount
         if gross <= 0 or self.partner.amount < 0 or self.platform.amount < 0:
-            raise ValueError("a split divides a positive gross into two non-negative parts")
+            raise invalid(N_("a split divides a positive gross into two non-negative parts"))
         if self.partner.amount != _partner_part(gross, self.rate.partner_share_bps, self.rounding):
-            raise ValueError(f"the partner amount does not follow the {self.rounding} rule")
+            raise invalid(N_("the partner amount does not follow the {rule} rule"),
+                          rule=str(self.rounding))
         return self
 
     @property
@@ -94,9 +97,9 @@ def split_sale(gross: Money, rate: AppliedRate,
                rounding: RoundingRule = RoundingRule.PARTNER_FLOOR) -> Split:
     """Divide ``gross`` by ``rate``; raises :class:`InvalidAmountError` unless it is positive."""
     if gross.amount <= 0:
-        raise InvalidAmountError(
-            f"A sale needs a positive gross amount; got {gross.amount} {gross.currency}.",
-            amount=gross)
+        raise InvalidAmountError.localizable(
+            N_("A sale needs a positive gross amount; got {amount} {currency}."),
+            context={"amount": gross}, amount=gross.amount, currency=gross.currency)
     partner = _partner_part(gross.amount, rate.partner_share_bps, rounding)
     return Split(partner=Money(amount=partner, currency=gross.currency),
                  platform=Money(amount=gross.amount - partner, currency=gross.currency),
@@ -113,24 +116,25 @@ def refund_split(original: Split, refund: Money, already_refunded: Money) -> Ref
     gross = original.gross
     currencies = {gross.currency, refund.currency, already_refunded.currency}
     if len(currencies) > 1:
-        raise CurrencyMismatchError(
-            f"A refund must be in the sale's currency {gross.currency}; got "
-            f"{refund.currency} (already refunded in {already_refunded.currency}).",
-            currencies=sorted(currencies))
+        raise CurrencyMismatchError.localizable(
+            N_("A refund must be in the sale's currency {currency}; got {refund} (already "
+               "refunded in {refunded})."), context={"currencies": sorted(currencies)},
+            currency=gross.currency, refund=refund.currency, refunded=already_refunded.currency)
     if refund.amount <= 0:
-        raise InvalidAmountError(
-            f"A refund needs a positive amount; got {refund.amount} {refund.currency}.",
-            amount=refund)
+        raise InvalidAmountError.localizable(
+            N_("A refund needs a positive amount; got {amount} {currency}."),
+            context={"amount": refund}, amount=refund.amount, currency=refund.currency)
     if already_refunded.amount < 0:
-        raise InvalidAmountError(
-            f"Refunds so far cannot be negative; got {already_refunded.amount}.",
-            amount=already_refunded)
+        raise InvalidAmountError.localizable(
+            N_("Refunds so far cannot be negative; got {amount}."),
+            context={"amount": already_refunded}, amount=already_refunded.amount)
     refundable = gross.amount - already_refunded.amount
     if refund.amount > refundable:
-        raise RefundExceedsPaymentError(
-            f"Only {max(refundable, 0)} {gross.currency} of this sale can still be refunded; "
-            f"{refund.amount} was asked.",
-            refundable=Money(amount=max(refundable, 0), currency=gross.currency))
+        raise RefundExceedsPaymentError.localizable(
+            N_("Only {refundable} {currency} of this sale can still be refunded; {asked} was "
+               "asked."),
+            context={"refundable": Money(amount=max(refundable, 0), currency=gross.currency)},
+            refundable=max(refundable, 0), currency=gross.currency, asked=refund.amount)
     bps = original.rate.partner_share_bps
     kept_before = _partner_part(refundable, bps, original.rounding)
     kept_after = _partner_part(refundable - refund.amount, bps, original.rounding)

@@ -39,24 +39,26 @@ from partners.program.history import ChangeKind, TierChange, pending_demotion, p
 from partners.program.requirements import RequirementKind
 from partners.program.state import PartnerState
 from partners.program.tiers import Tier
+from robeing_sdk.errors import N_
 
 
-def _require_staff(state: PartnerState, by: Actor, action: str) -> None:
+def _require_staff(state: PartnerState, by: Actor, refusal: str) -> None:
+    """``refusal``: the ``N_`` sentence saying that only staff may do this."""
     if not by.is_staff:
-        raise NotPermittedError(f"Only marketplace staff may {action}.",
-                                partner_id=state.partner_id, actor_id=by.id)
+        raise NotPermittedError.localizable(refusal, context={
+            "partner_id": state.partner_id, "actor_id": by.id})
 
 
 def _check_moment(state: PartnerState, at: datetime, reason: str) -> None:
     require_aware(at, "at")
     if state.history and at < state.history[-1].at:
-        raise InvalidTransitionError(
-            f"A change at {at.isoformat()} would come before the last entry "
-            f"({state.history[-1].at.isoformat()}); history is append-only.",
-            partner_id=state.partner_id)
+        raise InvalidTransitionError.localizable(
+            N_("A change at {at} would come before the last entry ({last}); history is "
+               "append-only."), context={"partner_id": state.partner_id},
+            at=at.isoformat(), last=state.history[-1].at.isoformat())
     if not reason.strip():
-        raise InvalidTransitionError("Every tier change needs a reason.",
-                                     partner_id=state.partner_id)
+        raise InvalidTransitionError.localizable(N_("Every tier change needs a reason."),
+                                                 context={"partner_id": state.partner_id})
 
 
 def _append(state: PartnerState, change: TierChange) -> PartnerState:
@@ -69,23 +71,26 @@ def _require_qualifies(state: PartnerState, program: Program, tier: Tier,
     if evaluation.qualifying_tier < tier:
         missing = [r.requirement.id for r in evaluation.results
                    if not r.met and r.requirement.tier <= tier]
-        raise RequirementsNotMetError(
-            f"The partner does not meet the {tier.value} requirements: {', '.join(missing)}.",
-            partner_id=state.partner_id, tier=tier, missing=missing)
+        raise RequirementsNotMetError.localizable(
+            N_("The partner does not meet the {tier} requirements: {missing}."),
+            context={"partner_id": state.partner_id, "tier": tier, "missing": missing},
+            tier=tier.value, missing=", ".join(missing))
 
 
 def record_evidence(state: PartnerState, evidence: Evidence, *, by: Actor,
                     program: Program) -> PartnerState:
     """Staff confirm an attested requirement; ``evidence.confirmed_by`` must be ``by``."""
-    _require_staff(state, by, "confirm evidence")
+    _require_staff(state, by, N_("Only marketplace staff may confirm evidence."))
     requirement = program.requirement(evidence.requirement_id)
     if requirement is None or requirement.kind is not RequirementKind.ATTESTED:
-        raise InvalidTransitionError(
-            f"{evidence.requirement_id!r} is not an attested requirement of the program; "
-            "metric requirements are computed, not attested.", partner_id=state.partner_id)
+        raise InvalidTransitionError.localizable(
+            N_("{requirement} is not an attested requirement of the program; metric "
+               "requirements are computed, not attested."),
+            context={"partner_id": state.partner_id}, requirement=repr(evidence.requirement_id))
     if evidence.confirmed_by != by.id:
-        raise NotPermittedError("Evidence is confirmed in the name of the staff member "
-                                "recording it.", partner_id=state.partner_id, actor_id=by.id)
+        raise NotPermittedError.localizable(
+            N_("Evidence is confirmed in the name of the staff member recording it."),
+            context={"partner_id": state.partner_id, "actor_id": by.id})
     return state.model_copy(update={"evidence": (*state.evidence, evidence)})
 
 
@@ -93,25 +98,28 @@ def request_promotion(state: PartnerState, *, to_tier: Tier, by: Actor, at: date
                       reason: str, program: Program) -> PartnerState:
     """The partner's admin asks for ``to_tier``; it must qualify for it now."""
     if not by.speaks_for(state.partner_id):
-        raise NotPermittedError("Only an admin of the partner may request its promotion.",
-                                partner_id=state.partner_id, actor_id=by.id)
+        raise NotPermittedError.localizable(
+            N_("Only an admin of the partner may request its promotion."),
+            context={"partner_id": state.partner_id, "actor_id": by.id})
     _check_moment(state, at, reason)
     current = state.tier_at(at)
     if to_tier <= current:
-        raise InvalidTransitionError(
-            f"The partner is already {current.value}; a promotion must go above it.",
-            partner_id=state.partner_id)
+        raise InvalidTransitionError.localizable(
+            N_("The partner is already {tier}; a promotion must go above it."),
+            context={"partner_id": state.partner_id}, tier=current.value)
     if pending_request(state.history) is not None:
-        raise InvalidTransitionError("A promotion request is already waiting for a decision.",
-                                     partner_id=state.partner_id)
+        raise InvalidTransitionError.localizable(
+            N_("A promotion request is already waiting for a decision."),
+            context={"partner_id": state.partner_id})
     if any(c.kind is ChangeKind.PROMOTION_APPROVED and c.effective_at is not None
            and c.effective_at > at for c in state.history):
-        raise InvalidTransitionError("An approved promotion has yet to take effect.",
-                                     partner_id=state.partner_id)
+        raise InvalidTransitionError.localizable(
+            N_("An approved promotion has yet to take effect."),
+            context={"partner_id": state.partner_id})
     if pending_demotion(state.history, at) is not None:
-        raise InvalidTransitionError("A demotion notice is pending; staff must withdraw it "
-                                     "before a promotion can be requested.",
-                                     partner_id=state.partner_id)
+        raise InvalidTransitionError.localizable(
+            N_("A demotion notice is pending; staff must withdraw it before a promotion can "
+               "be requested."), context={"partner_id": state.partner_id})
     _require_qualifies(state, program, to_tier, at)
     return _append(state, TierChange(
         kind=ChangeKind.PROMOTION_REQUESTED, from_tier=current, to_tier=to_tier, by=by.id,
@@ -121,21 +129,23 @@ def request_promotion(state: PartnerState, *, to_tier: Tier, by: Actor, at: date
 def approve_promotion(state: PartnerState, *, by: Actor, at: datetime, reason: str,
                       program: Program, effective_at: datetime | None = None) -> PartnerState:
     """Staff approve the pending request; the tier applies from ``effective_at`` (≥ ``at``)."""
-    _require_staff(state, by, "approve a promotion")
+    _require_staff(state, by, N_("Only marketplace staff may approve a promotion."))
     _check_moment(state, at, reason)
     request = pending_request(state.history)
     if request is None:
-        raise InvalidTransitionError("There is no promotion request to approve.",
-                                     partner_id=state.partner_id)
+        raise InvalidTransitionError.localizable(
+            N_("There is no promotion request to approve."),
+            context={"partner_id": state.partner_id})
     effective = require_aware(effective_at, "effective_at") if effective_at else at
     if effective < at:
-        raise InvalidTransitionError("A promotion cannot take effect before it is approved.",
-                                     partner_id=state.partner_id)
+        raise InvalidTransitionError.localizable(
+            N_("A promotion cannot take effect before it is approved."),
+            context={"partner_id": state.partner_id})
     current = state.tier_at(at)
     if request.to_tier <= current:
-        raise InvalidTransitionError(
-            f"The partner is already {current.value}; reject the request instead.",
-            partner_id=state.partner_id)
+        raise InvalidTransitionError.localizable(
+            N_("The partner is already {tier}; reject the request instead."),
+            context={"partner_id": state.partner_id}, tier=current.value)
     _require_qualifies(state, program, request.to_tier, at)
     return _append(state, TierChange(
         kind=ChangeKind.PROMOTION_APPROVED, from_tier=current, to_tier=request.to_tier,
@@ -146,12 +156,13 @@ def approve_promotion(state: PartnerState, *, by: Actor, at: datetime, reason: s
 def reject_promotion(state: PartnerState, *, by: Actor, at: datetime,
                      reason: str) -> PartnerState:
     """Staff close the pending request without a change, saying why."""
-    _require_staff(state, by, "reject a promotion")
+    _require_staff(state, by, N_("Only marketplace staff may reject a promotion."))
     _check_moment(state, at, reason)
     request = pending_request(state.history)
     if request is None:
-        raise InvalidTransitionError("There is no promotion request to reject.",
-                                     partner_id=state.partner_id)
+        raise InvalidTransitionError.localizable(
+            N_("There is no promotion request to reject."),
+            context={"partner_id": state.partner_id})
     return _append(state, TierChange(
         kind=ChangeKind.PROMOTION_REJECTED, from_tier=request.from_tier,
         to_tier=request.to_tier, by=by.id, by_role=by.role, at=at, reason=reason,
@@ -166,25 +177,26 @@ def give_demotion_notice(state: PartnerState, *, to_tier: Tier, by: Actor, at: d
     ``notice`` defaults to, and may not be shorter than, the program's
     ``review.demotion_notice_days``; the current tier stays in force until then.
     """
-    _require_staff(state, by, "demote a partner")
+    _require_staff(state, by, N_("Only marketplace staff may demote a partner."))
     _check_moment(state, at, reason)
     least = timedelta(days=program.review.demotion_notice_days)
     period = least if notice is None else notice
     if period < least:
-        raise InvalidTransitionError(
-            f"A demotion needs at least {program.review.demotion_notice_days} days' notice.",
-            partner_id=state.partner_id)
+        raise InvalidTransitionError.localizable(
+            N_("A demotion needs at least {days} days' notice."),
+            context={"partner_id": state.partner_id}, days=program.review.demotion_notice_days)
     current = state.tier_at(at)
     if to_tier >= current:
-        raise InvalidTransitionError(
-            f"The partner is {current.value}; a demotion must go below it.",
-            partner_id=state.partner_id)
+        raise InvalidTransitionError.localizable(
+            N_("The partner is {tier}; a demotion must go below it."),
+            context={"partner_id": state.partner_id}, tier=current.value)
     if pending_demotion(state.history, at) is not None:
-        raise InvalidTransitionError("A demotion notice is already pending.",
-                                     partner_id=state.partner_id)
+        raise InvalidTransitionError.localizable(N_("A demotion notice is already pending."),
+                                                 context={"partner_id": state.partner_id})
     if pending_request(state.history) is not None:
-        raise InvalidTransitionError("Decide the pending promotion request first.",
-                                     partner_id=state.partner_id)
+        raise InvalidTransitionError.localizable(
+            N_("Decide the pending promotion request first."),
+            context={"partner_id": state.partner_id})
     return _append(state, TierChange(
         kind=ChangeKind.DEMOTION_NOTICED, from_tier=current, to_tier=to_tier, by=by.id,
         by_role=by.role, at=at, effective_at=at + period, reason=reason))
@@ -193,12 +205,14 @@ def give_demotion_notice(state: PartnerState, *, to_tier: Tier, by: Actor, at: d
 def withdraw_demotion_notice(state: PartnerState, *, by: Actor, at: datetime,
                              reason: str) -> PartnerState:
     """Staff cancel a demotion notice that has not taken effect yet."""
-    _require_staff(state, by, "withdraw a demotion notice")
+    _require_staff(state, by, N_(
+        "Only marketplace staff may withdraw a demotion notice."))
     _check_moment(state, at, reason)
     notice = pending_demotion(state.history, at)
     if notice is None:
-        raise InvalidTransitionError("There is no pending demotion notice to withdraw.",
-                                     partner_id=state.partner_id)
+        raise InvalidTransitionError.localizable(
+            N_("There is no pending demotion notice to withdraw."),
+            context={"partner_id": state.partner_id})
     return _append(state, TierChange(
         kind=ChangeKind.DEMOTION_WITHDRAWN, from_tier=notice.from_tier,
         to_tier=notice.to_tier, by=by.id, by_role=by.role, at=at, reason=reason,

@@ -1,5 +1,9 @@
 """per-user language preference (issue 4)
 
+``partner.locale`` holds the account's chosen language (one of the supported ISO 639-1
+codes) or NULL, which leaves the choice to the request's ``Accept-Language``. Existing
+accounts get NULL: nothing changes for them until they choose.
+
 Revision ID: ac000000localepref
 Revises: ab000000downloaddays
 Create Date: 2026-11-24 22:05:00
@@ -9,6 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+from alembic import op
+
 revision: str = 'ac000000localepref'
 down_revision: str | None = 'ab000000downloaddays'
 branch_labels: str | Sequence[str] | None = None
@@ -16,8 +23,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    op.add_column('partner', sa.Column('locale', sa.String(length=10), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('partner') as batch:  # SQLite rebuilds the table to drop
+        batch.drop_column('locale')

@@ -125,14 +125,15 @@ def sign_out(request: Request, user: SignedInUser, db: DatabaseDep,
 # ── account ───────────────────────────────────────────────────────────────────────────────
 def _account(request: Request, user: SignedInUser, db: DatabaseDep, *, status: int = 200,
              error: str | None = None, notice: str | None = None) -> Response:
-    def load(session: Session) -> tuple[str | None, PartnerType | None]:
+    def load(session: Session) -> tuple[str | None, PartnerType | None, str | None]:
         me = partners.me(session, user.principal, partners.now())
-        return sessions.credential_email(session, user.principal.partner_id), me.partner_type
+        return (sessions.credential_email(session, user.principal.partner_id),
+                me.partner_type, me.locale)
 
-    email, partner_type = read(db, load)
+    email, partner_type, preferred = read(db, load)
     texts = texts_for(pick_locale(request))
     return page(request, "account.html", user, status=status, error=error, notice=notice,
-                email=email, partner_type=partner_type,
+                email=email, partner_type=partner_type, preferred=preferred,
                 partner_types=[(kind.value, named(texts, PARTNER_TYPES, kind.value))
                                for kind in PartnerType])
 
@@ -162,6 +163,22 @@ def set_password(request: Request, user: SignedInUser, db: DatabaseDep,
         return _account(request, user, db, status=exc.status, error=exc.say(pick_locale(request)))
     return _account(request, user, db, notice=texts.gettext(
         "Password set: sign in with {email} and this password.", email=email))
+
+
+@router.post("/account/language")
+def set_language(request: Request, user: SignedInUser, db: DatabaseDep,
+                 csrf_token: Field = "", locale: Field = "") -> Response:
+    """The account's language (empty: follow the browser). This browser's switcher cookie
+    is cleared, so the saved language is the one shown here from now on."""
+    check_csrf(user, csrf_token)
+    try:
+        write(db, lambda s: accounts.set_locale(s, user.principal.partner_id, locale))
+    except Refused as exc:
+        return _account(request, user, db, status=exc.status,
+                        error=exc.say(pick_locale(request)))
+    response = RedirectResponse("/portal/account", status_code=303)
+    response.delete_cookie(LANG_COOKIE, path="/")
+    return response
 
 
 @router.post("/account/type")

@@ -70,13 +70,14 @@ def test_an_empty_marketplace_reports_nulls_with_reasons(client: TestClient,
     unit = body["unit_economics"]
     assert unit["active_robeings"]["value"] == 0
     assert unit["cost_per_robeing"]["value"] is None
-    assert "no active robeings" in unit["cost_per_robeing"]["reason"]
+    assert unit["cost_per_robeing"]["reason"] == ("활성 로빙이 없음: 이번 달 유효한 라이선스가 "
+                                                  "없었습니다")
     assert unit["robeings_needed_for_profit"]["value"] == 93
     assert unit["target_price"]["value"]["amount"] == 300_000
     assert body["churn"]["value"] is None and body["churn"]["reason"]
     assert body["revenue"] == []
     assert body["cac"] == {"value": None, "source": body["cac"]["source"],
-                           "reason": "not configured: no acquisition spend in the cost data"}
+                           "reason": "설정 안 됨: 비용 데이터에 고객 획득 비용이 없습니다"}
     what_if = client.get(PATH, params={"robeings": 100}, headers=staff.bearer).json()
     assert what_if["unit_economics"]["cost_per_robeing"]["value"]["amount"] == 213_100
     assert what_if["unit_economics"]["break_even_price"]["value"]["amount"] == 277_030

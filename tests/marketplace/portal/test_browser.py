@@ -279,3 +279,30 @@ def test_the_browser_refuses_an_oversized_file_before_sending_it(
     expect(page.locator("#upload-error")).to_contain_text("2MB보다 큽니다")
     expect(page).to_have_url(f"{live_url}/portal/upload")
     context.close()
+
+
+def test_a_korean_browser_chooses_japanese_on_the_account_page(
+        live_url: str, browser: object, make_partner: PartnerFactory) -> None:
+    """The account's language beats the browser's on every page, and the API agrees."""
+    from playwright.sync_api import expect
+
+    partner = make_partner("acme")
+    context = browser.new_context(locale="ko-KR", viewport=DESKTOP)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{live_url}/portal/sign-in?next=/portal/account")
+    page.fill("input[name=token]", partner.token)
+    page.click("form:has(input[name=token]) button[type=submit]")
+    expect(page.locator("h1")).to_have_text("계정")
+    _shoot(page, "account-language", "ko")
+    page.select_option("select[name=locale]", "ja")
+    page.click("form[action='/portal/account/language'] button[type=submit]")
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    expect(page.locator("h1")).to_have_text("アカウント")
+    expect(page.locator("select[name=locale]")).to_have_value("ja")
+    _shoot(page, "account-language", "ja")
+    page.goto(f"{live_url}/portal/tokens")
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    answer = httpx.get(f"{live_url}/v1/partners/me", headers={
+        **partner.bearer, "Accept-Language": "ko-KR"})
+    assert answer.json()["locale"] == "ja" and answer.headers["content-language"] == "ja"
+    context.close()
