@@ -20,6 +20,7 @@ from marketplace.billing.errors import (
     ProviderUnavailable,
     WebhookVerificationError,
 )
+from marketplace.billing.fees import FeeSchedule
 from marketplace.billing.interfaces import PaymentProvider
 from marketplace.billing.models import (
     AccountRequest,
@@ -48,6 +49,7 @@ __all__ = [
     "BillingError",
     "BillingSettings",
     "ConnectedAccount",
+    "FeeSchedule",
     "IdempotencyKeyReused",
     "InvalidPaymentRequest",
     "OfflineProvider",

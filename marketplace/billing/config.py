@@ -1,6 +1,7 @@
 """Which payment provider runs, chosen by ``ROBEING_STRIPE_*`` settings.
 
-No Stripe key configured → ``OfflineProvider`` (test mode, in-process). A secret key and a
+No Stripe key configured → ``OfflineProvider`` (test mode, in-process; its processing fees
+follow ``ROBEING_OFFLINE_FEE_*``, see :mod:`marketplace.billing.fees`). A secret key and a
 webhook secret → ``StripeProvider``; ``ROBEING_STRIPE_API_BASE`` sends its calls to another
 Stripe-compatible server (the local test server in development). A key without a webhook
 secret, or the other way round, is refused: payments whose webhooks cannot be verified
@@ -12,10 +13,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from marketplace.billing.errors import BillingConfigurationError
+from marketplace.billing.fees import DEFAULT_FIXED, DEFAULT_PERCENT_BPS, FeeSchedule
 from marketplace.billing.interfaces import PaymentProvider
 from marketplace.billing.offline_provider import OfflineProvider
 from marketplace.billing.stripe_provider import StripeProvider
@@ -41,6 +43,22 @@ class BillingSettings(BaseSettings):
     offline_webhook_secret: SecretStr = Field(
         SecretStr("whsec_offline_test_mode"),
         description="Signs the offline provider's own webhooks (test mode only).")
+    offline_fee_percent_bps: int = Field(
+        DEFAULT_PERCENT_BPS, ge=0, le=10_000,
+        description="The offline provider's processing fee: basis points of each charge, "
+        "rounded half up to a minor unit (290 = 2.9 %).")
+    offline_fee_fixed: dict[str, int] = Field(
+        default_factory=lambda: dict(DEFAULT_FIXED),
+        description="Plus a fixed part per charge, in minor units per currency (JSON, e.g. "
+        '{"USD": 30, "KRW": 400}); unlisted currencies: 0.')
+
+    @field_validator("offline_fee_fixed")
+    @classmethod
+    def _fixed_fees(cls, value: dict[str, int]) -> dict[str, int]:
+        return dict(FeeSchedule(0, value).fixed)  # currency codes and amounts checked
+
+    def offline_fees(self) -> FeeSchedule:
+        return FeeSchedule(self.offline_fee_percent_bps, self.offline_fee_fixed)
 
 
 def build_payment_provider(settings: BillingSettings, *,
@@ -53,7 +71,8 @@ def build_payment_provider(settings: BillingSettings, *,
         return OfflineProvider(
             webhook_secret=settings.offline_webhook_secret.get_secret_value(),
             on_webhook=on_offline_webhook, clock=clock,
-            tolerance=settings.webhook_tolerance_seconds)
+            tolerance=settings.webhook_tolerance_seconds,
+            processing_fee=settings.offline_fees())
     if key is None or webhook is None:
         raise BillingConfigurationError(
             "Set both ROBEING_STRIPE_SECRET_KEY and ROBEING_STRIPE_WEBHOOK_SECRET, or neither "

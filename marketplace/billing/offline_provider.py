@@ -13,6 +13,9 @@ Differences from Stripe, on purpose:
 - Webhooks are signed with the configured secret (Stripe's scheme) and handed to
   ``on_webhook`` or kept in ``outbox`` instead of being sent over HTTP;
   ``parse_webhook`` verifies them on the same code path as Stripe's.
+- Processing fees follow a configurable schedule (:class:`~marketplace.billing.fees.
+  FeeSchedule`; ``build_payment_provider`` passes the configured one, 2.9 % plus a fixed
+  part per currency by default), so fees show in the ledger without Stripe.
 - State lives in memory. Ids derive from idempotency keys, so after a restart the same key
   produces the same id again, never a different object under an old id.
 """

@@ -50,10 +50,11 @@ def usage_bill(
 
 @purchases_app.command("reconcile")
 def purchases_reconcile(data_dir: DataDir = None, as_json: AsJson = False) -> None:
-    """Ask the payment provider about pending purchases and apply the payments it confirms."""
+    """Ask the payment provider about pending purchases and usage charges and apply what it
+    reports; list refunds still waiting for their sale."""
     from marketplace import schema
     from marketplace.commerce import build_provider
-    from marketplace.commerce.events import reconcile
+    from marketplace.commerce.events import reconcile, waiting_refunds
     from marketplace.db import Database
     from robeing_sdk.cli.output import console, print_json
 
@@ -62,12 +63,20 @@ def purchases_reconcile(data_dir: DataDir = None, as_json: AsJson = False) -> No
         schema.ensure_current(db, create_if_empty=db.is_sqlite)
         provider = build_provider(db)
         repaired = reconcile(db, provider)
+        waiting = waiting_refunds(db)
         provider.close()
     except Exception as exc:  # noqa: BLE001 - domain errors become one sentence
         _fail_on_domain_errors(exc)
     finally:
         db.dispose()
     if as_json:
-        print_json({"repaired": repaired})
+        print_json({"repaired": repaired, "waiting_refunds": [
+            {"charge_id": row.charge_id, "payment_id": row.payment_id,
+             "amount_refunded": row.amount_refunded, "currency": row.currency,
+             "received_at": row.received_at.isoformat()} for row in waiting]})
         return
-    console.print(f"{len(repaired)} purchase(s) repaired.", markup=False)
+    console.print(f"{len(repaired)} payment(s) repaired.", markup=False)
+    for row in waiting:
+        console.print(f"Refund of charge {row.charge_id} ({row.amount_refunded} "
+                      f"{row.currency}, since {row.received_at.isoformat()}) waits for its "
+                      "sale.", markup=False)

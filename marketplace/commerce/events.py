@@ -29,19 +29,20 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from marketplace.billing import BillingError, PaymentProvider, ProviderEvent
+from marketplace.billing import BillingError, Payment, PaymentProvider, ProviderEvent
 from marketplace.commerce import refunds, suspension
 from marketplace.commerce.models import (
     Licence,
     LicencePayment,
     LicenceStatus,
+    PendingRefund,
     UsageCharge,
     WebhookEvent,
 )
 from marketplace.commerce.purchases import ProviderTrouble, month_after
-from marketplace.db import Database
+from marketplace.db import Database, utcnow
 from marketplace.ledger import service as ledger
 from marketplace.ledger.models import SaleEntry
 from marketplace.messages import N_
@@ -394,14 +395,19 @@ _HANDLERS = {
 
 
 def reconcile(db: Database, provider: PaymentProvider) -> list[str]:
-    """Repair purchases whose success webhook never landed (a crash, a lost delivery).
+    """Repair payments whose webhook never landed (a crash, a lost delivery).
 
-    Asks the provider for every pending purchase with a payment and applies the success it
-    reports, as the webhook would have (the ledger is idempotent on the sale id).
+    Asks the provider about every pending purchase with a payment and every usage charge
+    whose payment was created but not settled, and applies what it reports as the webhook
+    would have (the ledger is idempotent on the sale id): a success records the sale and
+    activates (or resumes) the licence; a usage payment the provider declined suspends it.
+    Returns the ids repaired (licences and usage charges).
     """
     with db.read() as session:
         pending = [(row.id, row.payment_id) for row in session.exec(select(Licence).where(
-            Licence.status == LicenceStatus.PENDING, Licence.payment_id != None))]  # noqa: E711
+            Licence.status == LicenceStatus.PENDING, col(Licence.payment_id).is_not(None)))]
+        charges = [(row.id, row.payment_id) for row in session.exec(select(UsageCharge).where(
+            UsageCharge.status == "pending", col(UsageCharge.payment_id).is_not(None)))]
     repaired = []
     for licence_id, payment_id in pending:
         assert payment_id is not None
@@ -413,7 +419,41 @@ def reconcile(db: Database, provider: PaymentProvider) -> list[str]:
             if licence is None or licence.status != LicenceStatus.PENDING:
                 continue
             paid(session, provider, licence, payment.id, payment.latest_charge,
-                  payment.amount_received, payment.created)
+                 payment.amount_received, payment.created)
             session.commit()
         repaired.append(str(licence_id))
+    for charge_id, payment_id in charges:
+        assert payment_id is not None
+        if _settle_usage_charge(db, provider, charge_id, provider.get_payment(payment_id)):
+            repaired.append(str(charge_id))
     return repaired
+
+
+def _settle_usage_charge(db: Database, provider: PaymentProvider, charge_id: uuid.UUID,
+                         payment: Payment) -> bool:
+    if payment.status not in ("succeeded", "requires_payment_method", "canceled"):
+        return False  # still processing: its webhook (or the next run) settles it
+    with db.write() as session:
+        charge = session.get(UsageCharge, charge_id)
+        if charge is None or charge.status != "pending" or charge.payment_id != payment.id:
+            return False
+        licence = session.get(Licence, charge.licence_id)
+        assert licence is not None
+        if payment.status == "succeeded":
+            _record_sale(session, provider, sale_id=f"usage-{charge.id}", licence=licence,
+                         amount=payment.amount_received, currency=charge.currency,
+                         at=payment.created, payment_id=payment.id,
+                         charge_id=payment.latest_charge, kind="usage")
+            charge.status = "paid"
+            session.add(charge)
+            suspension.resume_if_settled(session, licence)
+        else:
+            suspension.charge_failed(session, charge, utcnow())
+        session.commit()
+    return True
+
+
+def waiting_refunds(db: Database) -> list[PendingRefund]:
+    """Refunds still waiting for their sale (the reconcile command lists them)."""
+    with db.read() as session:
+        return refunds.waiting(session)

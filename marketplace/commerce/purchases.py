@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from marketplace.accounts.service import find_partner
 from marketplace.billing import (
@@ -98,9 +98,13 @@ def _start(session: Session, name: str, data: PurchaseCreate, provider: PaymentP
         raise Conflict(N_("{email} is the seller of {skill}; a partner cannot buy its own "
                           "skill."), email=email, skill=skill.name)
     now = utcnow()
-    for held in session.exec(select(Licence).where(Licence.skill_id == skill.id,
-                                                   Licence.buyer_email == email,
-                                                   Licence.status == LicenceStatus.ACTIVE)):
+    for held in session.exec(select(Licence).where(
+            Licence.skill_id == skill.id, Licence.buyer_email == email,
+            col(Licence.status).in_([LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED]))):
+        if held.status == LicenceStatus.SUSPENDED:  # the unpaid month stays owed
+            raise Conflict(N_("{email} holds a suspended licence for {skill}; give it a "
+                              "working payment method to resume it instead of buying "
+                              "again."), email=email, skill=skill.name)
         if service.licence_problem(held, now) is None:  # expired ones may be bought again
             raise Conflict(N_("{email} already holds an active licence for {skill}."),
                            email=email, skill=skill.name)

@@ -12,6 +12,9 @@ import itertools
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from threading import Barrier
 from typing import Any
 
 import pytest
@@ -23,8 +26,9 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from marketplace.billing import OfflineProvider, RefundRequest
-from marketplace.billing.webhooks import WebhookDelivery
+from marketplace.billing.webhooks import WebhookDelivery, make_delivery
 from marketplace.commerce import refunds
+from marketplace.commerce.events import apply_webhook
 from marketplace.commerce.models import Licence, PendingRefund
 from marketplace.db import Database
 from marketplace.ledger.models import JournalLine, RefundEntry, SaleEntry
@@ -99,8 +103,6 @@ def scenario(client: TestClient, provider: OfflineProvider, clock: Clock, db: Da
     provider.create_refund(RefundRequest(payment_id=first, amount=1,
                                          idempotency_key=f"{email}-first"))
     provider.take_outbox()
-    from marketplace.billing.webhooks import make_delivery
-
     mine = {row.subscription_id, first, renewal}
     chosen = [e for e in sim.events if e["type"] in USED and _concerns(e["data"]["object"], mine)]
     deliveries = [make_delivery(e, "whsec_orders", int(clock())) for e in chosen]
@@ -196,3 +198,42 @@ def test_a_renewal_refund_before_its_invoice_is_kept_then_applied_once(
     with db.read() as session:
         assert refunds.waiting(session) == []
         assert reconcile(session, offline).differences == []
+
+
+def apply_together(delivery: WebhookDelivery, *, barrier: Barrier, db: Database,
+                   provider: OfflineProvider) -> str:
+    """Verify, wait for the other worker, then apply (what each webhook worker does)."""
+    event = provider.parse_webhook(delivery.payload, delivery.signature_header)
+    barrier.wait()
+    return apply_webhook(db, event, provider)
+
+
+def test_a_renewal_and_its_refund_racing_on_two_workers_meet_once(
+        client: TestClient, seller: Seller, offline: OfflineProvider, clock: Clock,
+        db: Database) -> None:
+    """Real threads: ``invoice.paid`` and ``charge.refunded`` of one renewal applied at the
+    same moment; the per-payment lock makes one wait for the other, so the refund is either
+    applied directly or kept and then applied by the sale, never lost or doubled."""
+    assert set_price(client, seller, kind="subscription", amount=PRICE).status_code == 200
+    for n in range(6):
+        row, deliveries, facts = scenario(client, offline, clock, db, f"race{n}@example.com")
+        refunds_of_renewal = [d for d in deliveries if d.event_type == "charge.refunded"
+                              and facts["renewal"].encode() in d.payload]
+        renewal_paid = [d for d in deliveries if d.event_type == "invoice.paid"
+                        and facts["renewal"].encode() in d.payload]
+        racing = [renewal_paid[0], refunds_of_renewal[-1]]  # the total of 9,999
+        for delivery in deliveries:
+            if delivery not in racing and delivery not in refunds_of_renewal:
+                send(client, delivery)
+        apply = partial(apply_together, barrier=Barrier(2), db=db, provider=offline)
+        with ThreadPoolExecutor(2) as pool:
+            outcomes = list(pool.map(apply, racing))
+        assert not any(o == "duplicate" for o in outcomes), outcomes
+        with db.read() as session:
+            (sale,) = session.exec(select(SaleEntry).where(
+                SaleEntry.provider_payment_id == facts["renewal"])).all()
+            assert sale.refunded == PRICE, outcomes
+        for delivery in deliveries:  # everything again: nothing changes
+            send(client, delivery)
+        assert_settled(db, row.id, facts)
+    assert_journal_balances(db)

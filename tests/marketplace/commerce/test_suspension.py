@@ -90,6 +90,8 @@ def test_an_offline_declined_usage_charge_suspends_until_a_new_card_pays(
         LicenceChecker(url, {"hello-skill": key}).check("hello-skill")
     assert refused.value.reason == "suspended"
     assert "usage charge failed" in str(refused.value)
+    twice = buy(client, payment_method="pm_card_visa")  # buying again is no way out
+    assert twice.status_code == 409 and "suspended" in twice.json()["detail"]
     (again,) = bill_period(db, app.state.payments, period)  # same card: fails again
     assert again.status == "failed" and licence(db).status == "suspended"
     bad = client.put("/v1/licences/payment-method", params={"skill": "hello-skill"},
@@ -166,6 +168,7 @@ def test_invoice_payment_failed_for_a_usage_charge_suspends_too(
     usage_licence(client, seller, "pm_card_visa")
     period, _ = last_month()
     (charge,) = bill_period(db, app.state.payments, period)
+    assert charge.status == "pending"  # paid at Stripe; its webhook settles it
     deliver_pending(client, stripe)
     assert licence(db).status == "active"
     with db.read() as session:
