@@ -461,6 +461,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "quick": args.quick, "startup_rounds": rounds,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform(), "pluggy": pluggy.__version__},
+        # Other work on the machine moves every number here; say how busy it was.
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
     }
     with tempfile.TemporaryDirectory(prefix="robeing-bench-") as name:
         tmp = Path(name)
@@ -478,10 +480,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("  hook calls", file=sys.stderr)
     results["hooks"] = bench_hooks(rounds=7 if args.quick else 15,
                                    number=20_000 if args.quick else 100_000)
+    results["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     table = rows(results)
     results["targets"] = [{"measure": r.label.strip(), "value": r.value, "target": r.target,
                            "pass": r.passed} for r in table if r.passed is not None]
     print_table(table)
+    print(f"\nload average (1, 5, 15 min) at start {results['load_average_at_start']}, "
+          f"at end {results['load_average_at_end']}")
     output = args.output or (
         Path(tempfile.gettempdir()) / "robeing-bench-runtime-quick.json" if args.quick
         else RESULTS)
