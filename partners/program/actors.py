@@ -13,6 +13,9 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from partners.program.errors import invalid
+from robeing_sdk.errors import N_
+
 
 class Role(StrEnum):
     """What an actor may do: partner roles act within their own organization only."""
@@ -35,9 +38,10 @@ class Actor(BaseModel):
     @model_validator(mode="after")
     def _organization_matches_role(self) -> Self:
         if self.role is Role.STAFF and self.partner_id is not None:
-            raise ValueError("staff act for the marketplace, not for a partner organization")
+            raise invalid(N_("staff act for the marketplace, not for a partner organization"))
         if self.role is not Role.STAFF and self.partner_id is None:
-            raise ValueError(f"a {self.role.value} belongs to a partner organization")
+            raise invalid(N_("a {role} belongs to a partner organization"),
+                          role=self.role.value)
         return self
 
     @property

@@ -19,10 +19,11 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from partners.program.benefits import Benefit, Capability
-from partners.program.errors import ProgramDataError, ScheduleConflictError
+from partners.program.errors import ProgramDataError, ScheduleConflictError, invalid
 from partners.program.requirements import Requirement
 from partners.program.revenue_share import RevenueShareSchedule, check_schedules
 from partners.program.tiers import Tier
+from robeing_sdk.errors import N_
 
 DEFAULT_SOURCE = "partners/program/data/program.toml"
 
@@ -54,14 +55,18 @@ class Program(BaseModel):
                           ("benefit", [b.id for b in self.benefits])):
             twice = sorted(i for i, n in Counter(ids).items() if n > 1)
             if twice:
-                raise ValueError(f"{kind} id {twice[0]!r} is used more than once")
+                raise invalid(N_("requirement id {id} is used more than once")
+                              if kind == "requirement"
+                              else N_("benefit id {id} is used more than once"),
+                              id=repr(twice[0]))
         missing = [c.value for c in Capability if c not in self.capabilities]
         if missing:
-            raise ValueError(f"capabilities has no tier for {', '.join(missing)}")
+            raise invalid(N_("capabilities has no tier for {missing}"),
+                          missing=", ".join(missing))
         try:
             check_schedules(self.schedules)
         except ScheduleConflictError as exc:
-            raise ValueError(str(exc).rstrip(".")) from None
+            raise invalid(exc.template or str(exc), **exc.params) from None
         return self
 
     def requirements_for(self, tier: Tier) -> tuple[Requirement, ...]:

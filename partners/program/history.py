@@ -18,8 +18,9 @@ from typing import Final, Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from partners.program.actors import Role
-from partners.program.errors import require_aware
+from partners.program.errors import invalid, require_aware
 from partners.program.tiers import Tier
+from robeing_sdk.errors import N_
 
 
 class ChangeKind(StrEnum):
@@ -59,18 +60,18 @@ class TierChange(BaseModel):
     def _consistent(self) -> Self:
         takes_effect = self.kind in _TAKES_EFFECT
         if (self.effective_at is not None) != takes_effect:
-            raise ValueError(f"{self.kind.value} entries "
-                             f"{'need' if takes_effect else 'take no'} effective_at")
+            raise invalid(N_("{kind} entries need effective_at") if takes_effect
+                          else N_("{kind} entries take no effective_at"), kind=self.kind.value)
         if self.effective_at is not None and self.effective_at < self.at:
-            raise ValueError("a tier change cannot take effect before it is made")
+            raise invalid(N_("a tier change cannot take effect before it is made"))
         answers = self.kind in _ANSWERS
         if (self.refers_to is not None) != answers:
-            raise ValueError(f"{self.kind.value} entries "
-                             f"{'need' if answers else 'take no'} refers_to")
+            raise invalid(N_("{kind} entries need refers_to") if answers
+                          else N_("{kind} entries take no refers_to"), kind=self.kind.value)
         upward = self.to_tier > self.from_tier
         if upward != (self.kind in _PROMOTIONS):
-            raise ValueError(f"a {self.kind.value} entry must go "
-                             f"{'up' if self.kind in _PROMOTIONS else 'down'} a tier")
+            raise invalid(N_("a {kind} entry must go up a tier") if self.kind in _PROMOTIONS
+                          else N_("a {kind} entry must go down a tier"), kind=self.kind.value)
         return self
 
 

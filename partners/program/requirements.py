@@ -14,7 +14,9 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from partners.program.errors import invalid
 from partners.program.tiers import Tier
+from robeing_sdk.errors import N_
 from robeing_sdk.models import Money
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,62}$")]
@@ -54,22 +56,23 @@ class Requirement(BaseModel):
     @model_validator(mode="after")
     def _kind_matches_fields(self) -> Self:
         if self.tier is Tier.REGISTERED:
-            raise ValueError("the registered tier has no requirements; it is where everyone starts")
+            raise invalid(N_("the registered tier has no requirements; it is where everyone "
+                             "starts"))
         if self.kind is RequirementKind.ATTESTED:
             if self.metric is not None or self.minimum is not None:
-                raise ValueError(
-                    f"attested requirement {self.id!r} takes no metric or minimum")
+                raise invalid(N_("attested requirement {id} takes no metric or minimum"),
+                              id=repr(self.id))
             return self
         if self.metric is None or self.minimum is None:
-            raise ValueError(f"metric requirement {self.id!r} needs both a metric and a minimum")
+            raise invalid(N_("metric requirement {id} needs both a metric and a minimum"),
+                          id=repr(self.id))
         if self.metric is Metric.ANNUAL_REVENUE:
             if not isinstance(self.minimum, Money) or self.minimum.amount <= 0:
-                raise ValueError(
-                    f"metric requirement {self.id!r} needs a positive Money minimum "
-                    "(amount in minor units and currency)")
+                raise invalid(N_("metric requirement {id} needs a positive Money minimum "
+                                 "(amount in minor units and currency)"), id=repr(self.id))
         elif isinstance(self.minimum, Money) or self.minimum < 1:
-            raise ValueError(
-                f"metric requirement {self.id!r} needs a whole-number minimum of 1 or more")
+            raise invalid(N_("metric requirement {id} needs a whole-number minimum of 1 or more"),
+                          id=repr(self.id))
         return self
 
 

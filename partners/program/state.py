@@ -12,9 +12,11 @@ from typing import Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, model_validator
 
+from partners.program.errors import invalid
 from partners.program.evidence import Evidence, PartnerMetrics
 from partners.program.history import TierChange, tier_at
 from partners.program.tiers import PartnerType, Tier
+from robeing_sdk.errors import N_
 
 
 class PartnerState(BaseModel):
@@ -33,7 +35,7 @@ class PartnerState(BaseModel):
     def _history_in_order(self) -> Self:
         for before, after in zip(self.history, self.history[1:], strict=False):
             if after.at < before.at:
-                raise ValueError("tier history entries must be in the order they were made")
+                raise invalid(N_("tier history entries must be in the order they were made"))
         return self
 
     def tier_at(self, at: datetime) -> Tier:
