@@ -59,13 +59,13 @@ def upgrade() -> None:
         sa.UniqueConstraint('sale_id'),
     )
     op.create_index('ix_licence_payment_licence_id', 'licence_payment', ['licence_id'])
-    with op.batch_alter_table('licence') as batch:
-        batch.add_column(sa.Column('suspended_reason', sa.String(length=200), nullable=True))
-        batch.add_column(sa.Column('suspended_at', marketplace.db.UTCDateTime(timezone=True),
-                                   nullable=True))
-    with op.batch_alter_table('usage_charge') as batch:
-        batch.add_column(sa.Column('attempts', sa.Integer(), nullable=False,
-                                   server_default='0'))
+    op.add_column('licence', sa.Column('suspended_reason', sa.String(length=200),
+                                       nullable=True))
+    op.add_column('licence', sa.Column('suspended_at',
+                                       marketplace.db.UTCDateTime(timezone=True),
+                                       nullable=True))
+    op.add_column('usage_charge', sa.Column('attempts', sa.Integer(), nullable=False,
+                                            server_default='0'))
     op.execute(
         "INSERT INTO licence_payment (payment_id, licence_id, sale_id, kind, created_at) "
         "SELECT s.provider_payment_id, l.id, s.sale_id, 'purchase', s.created_at "
@@ -79,11 +79,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('usage_charge') as batch:
-        batch.drop_column('attempts')
-    with op.batch_alter_table('licence') as batch:
-        batch.drop_column('suspended_at')
-        batch.drop_column('suspended_reason')
     op.execute("UPDATE licence SET status = 'active' WHERE status = 'suspended'")
     op.drop_table('licence_payment')
     op.drop_table('pending_refund')
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+), not a batch rebuild: rebuilding
+    # licence would drop a table other rows still point at (usage_record, usage_charge).
+    op.drop_column('usage_charge', 'attempts')
+    op.drop_column('licence', 'suspended_at')
+    op.drop_column('licence', 'suspended_reason')
