@@ -28,11 +28,12 @@ from marketplace.billing.stripe_testserver import (
 from marketplace.commerce.models import Licence, UsageCharge
 from marketplace.commerce.usage import bill_period
 from marketplace.db import Database
-from marketplace.ledger.models import SaleEntry
+from marketplace.ledger.models import RefundEntry, SaleEntry
 from robeing_sdk.licensing import LicenceChecker, LicenceError
 from tests.marketplace.commerce.conftest import Seller, buy, set_price
 from tests.marketplace.commerce.test_offline_flow import licence_auth
 from tests.marketplace.commerce.test_prices_and_usage import last_month
+from tests.marketplace.conftest import PartnerHandle
 
 DECLINING = "pm_card_chargeDeclined"
 
@@ -79,7 +80,8 @@ def assert_suspended(client: TestClient, key: str, period: str) -> None:
 
 
 def test_an_offline_declined_usage_charge_suspends_until_a_new_card_pays(
-        client: TestClient, seller: Seller, app: FastAPI, db: Database) -> None:
+        client: TestClient, seller: Seller, app: FastAPI, db: Database,
+        staff: PartnerHandle) -> None:
     key = usage_licence(client, seller, DECLINING)
     period, _ = last_month()
     (charge,) = bill_period(db, app.state.payments, period)
@@ -115,6 +117,14 @@ def test_an_offline_declined_usage_charge_suspends_until_a_new_card_pays(
         assert sale.provider_payment_id == row.payment_id
     (settled,) = bill_period(db, app.state.payments, period)  # nothing left to charge
     assert settled.status == "paid"
+    # the month's charge is a payment of the purchase that staff may refund, in part
+    refunded = client.post(f"/v1/purchases/{licence(db).id}/refunds", headers=staff.bearer,
+                           json={"payment_id": row.payment_id, "amount": 10})
+    assert refunded.status_code == 201, refunded.text
+    with db.read() as session:
+        (back,) = session.exec(select(RefundEntry)).all()
+        assert (back.sale_id, back.amount) == (f"usage-{row.id}", 10)
+    assert licence(db).status == "active"  # a usage refund does not end the licence
 
 
 @pytest.fixture
