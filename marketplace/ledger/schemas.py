@@ -31,6 +31,9 @@ class CurrencyStatement(_Out):
         description="Moved to the partner's account by the provider with each charge, less "
                     "what refunds took back (Stripe Connect destination charges).")
     payouts: int = Field(description="Paid by payouts during the month.")
+    processing_fees: int = Field(
+        0, description="The payment provider's processing fees on the month's sales: the "
+        "platform's cost, shown for information; not taken from the partner's share.")
     closing_balance: int = Field(description="Owed to the partner at the month's end.")
 
 

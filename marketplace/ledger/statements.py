@@ -73,15 +73,17 @@ def statement(session: Session, partner_id: uuid.UUID, month: str) -> Statement:
     start, end = month_bounds(month)
     opening, closing = owed(session, partner_id, start), owed(session, partner_id, end)
     flows: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for currency, count, gross, share, moved in session.connection().execute(
+    for currency, count, gross, share, moved, fees in session.connection().execute(
             sa_select(col(SaleEntry.currency), func.count(), func.sum(col(SaleEntry.gross)),
                       func.sum(col(SaleEntry.partner_share)),
-                      func.sum(col(SaleEntry.gross) - col(SaleEntry.application_fee)))
+                      func.sum(col(SaleEntry.gross) - col(SaleEntry.application_fee)),
+                      func.sum(col(SaleEntry.provider_fee)))
             .where(col(SaleEntry.partner_id) == partner_id,
                    _in(SaleEntry.occurred_at, start, end))
             .group_by(col(SaleEntry.currency))).all():
         flows[currency].update(sales=int(count), gross_sales=int(gross),
-                               partner_share=int(share), paid_with_charges=int(moved))
+                               partner_share=int(share), paid_with_charges=int(moved),
+                               processing_fees=int(fees))
     for currency, count, amount, share, back in session.connection().execute(
             sa_select(col(RefundEntry.currency), func.count(), func.sum(col(RefundEntry.amount)),
                       func.sum(col(RefundEntry.partner_part)),
@@ -106,7 +108,7 @@ def statement(session: Session, partner_id: uuid.UUID, month: str) -> Statement:
                              name: flows[c].get(name, 0) for name in (
                                  "sales", "gross_sales", "partner_share", "refunds",
                                  "refunded", "refunded_share", "paid_with_charges",
-                                 "payouts")}) for c in currencies])
+                                 "payouts", "processing_fees")}) for c in currencies])
 
 
 def net_sales(session: Session, partner_id: uuid.UUID, currency: str, since: datetime,

@@ -57,6 +57,8 @@ def test_buy_install_refund_with_the_offline_provider(
         # certified: 30 % to the partner, which reached its account with the charge
         assert (krw["gross_sales"], krw["partner_share"], krw["paid_with_charges"],
                 krw["closing_balance"]) == (30000, 9000, 9000, 0)
+        # the offline provider's default fee: 2.9 % of ₩30,000 + ₩400, the platform's cost
+        assert krw["processing_fees"] == 870 + 400
 
         refund = api.post(f"/v1/purchases/{purchase['purchase_id']}/refunds",
                           headers=staff.bearer, json={"amount": 10000})
