@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING
 from marketplace.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from marketplace.commerce.events import apply_webhook, reconcile
+    from marketplace.commerce.events import apply_webhook
+    from marketplace.commerce.recovery import reconcile
     from marketplace.commerce.service import KEY_USER, check_licence, is_paid, may_download
     from marketplace.commerce.setup import build_provider, install
 
 __getattr__ = lazy_exports(__name__, {
-    "events": ("apply_webhook", "reconcile"),
+    "events": ("apply_webhook",),
+    "recovery": ("reconcile",),
     "service": ("KEY_USER", "check_licence", "is_paid", "may_download"),
     "setup": ("build_provider", "install"),
 })

@@ -54,7 +54,7 @@ def purchases_reconcile(data_dir: DataDir = None, as_json: AsJson = False) -> No
     reports; list refunds still waiting for their sale."""
     from marketplace import schema
     from marketplace.commerce import build_provider
-    from marketplace.commerce.events import reconcile, waiting_refunds
+    from marketplace.commerce.recovery import reconcile, waiting_refunds
     from marketplace.db import Database
     from robeing_sdk.cli.output import console, print_json
 

@@ -8,7 +8,11 @@ commit leaves neither, so Stripe's next delivery applies it. Events may come out
   the sale is recorded first (the ledger is idempotent on the sale id), then the refund.
   Refunds are applied by the charge's cumulative ``amount_refunded``, so an older, smaller
   total arriving late changes nothing.
-- subscription events carry the event time; one older than the last applied is ignored.
+- a ``charge.refunded`` whose sale is not recorded yet (a renewal's before its
+  ``invoice.paid``) is kept and applied when the sale is recorded
+  (:mod:`marketplace.commerce.refunds`).
+- subscription events carry the event time; one older than the last applied is ignored,
+  a cancelled subscription is not reopened, and a paid period never moves back.
 
 Each sale goes to the ledger with what the provider really did: the processing fee of the
 charge's balance transaction (``PaymentProvider.get_charge``) and the application fee the
@@ -16,9 +20,11 @@ charge kept, so the ledger reconciles with the provider's balance transactions e
 the partner's tier changed between the purchase and the webhook. The provider is asked only
 when a sale is about to be recorded for the first time.
 
-A full refund and a dispute revoke the licence for good. A lapsed subscription (past due,
-unpaid, or cancelled at period end) keeps the licence until the paid period ends; a deleted
-(cancelled now) subscription ends it at once.
+A full refund and a dispute revoke the licence for good; a failed usage charge suspends
+it until a payment succeeds (:mod:`marketplace.commerce.suspension`). A lapsed subscription
+(past due, unpaid, or cancelled at period end) keeps the licence until the paid period
+ends; a deleted (cancelled now) subscription ends it at once. Payments whose webhook never
+came are recovered by :mod:`marketplace.commerce.recovery`.
 """
 
 from __future__ import annotations
@@ -29,20 +35,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from marketplace.billing import BillingError, Payment, PaymentProvider, ProviderEvent
+from marketplace.billing import BillingError, PaymentProvider, ProviderEvent
 from marketplace.commerce import refunds, suspension
 from marketplace.commerce.models import (
     Licence,
     LicencePayment,
     LicenceStatus,
-    PendingRefund,
     UsageCharge,
     WebhookEvent,
 )
 from marketplace.commerce.purchases import ProviderTrouble, month_after
-from marketplace.db import Database, utcnow
+from marketplace.db import Database
 from marketplace.ledger import service as ledger
 from marketplace.ledger.models import SaleEntry
 from marketplace.messages import N_
@@ -109,7 +114,7 @@ def charge_fees(provider: PaymentProvider, charge_id: str | None,
     return charge.fee, charge.application_fee
 
 
-def _record_sale(session: Session, provider: PaymentProvider, *, sale_id: str,
+def record_sale(session: Session, provider: PaymentProvider, *, sale_id: str,
                  licence: Licence, amount: int, currency: str, at: datetime,
                  payment_id: str, charge_id: str | None, kind: str) -> None:
     """Record a sale once, with the charge's real fees (asked only the first time), link
@@ -163,7 +168,7 @@ def _usage_charge_for(session: Session, obj: dict[str, Any]) -> UsageCharge | No
 def paid(session: Session, provider: PaymentProvider, licence: Licence, intent_id: str,
           charge_id: str | None, amount: int, at: datetime) -> None:
     """The licence's payment succeeded: record the sale, activate unless revoked since."""
-    _record_sale(session, provider, sale_id=f"licence-{licence.id}", licence=licence,
+    record_sale(session, provider, sale_id=f"licence-{licence.id}", licence=licence,
                  amount=amount, currency=licence.currency, at=at, payment_id=intent_id,
                  charge_id=charge_id, kind="purchase")
     licence.payment_id = licence.payment_id or intent_id
@@ -185,7 +190,7 @@ def _payment_succeeded(session: Session, event: ProviderEvent, obj: dict[str, An
     if charge is not None:
         licence = session.get(Licence, charge.licence_id)
         assert licence is not None
-        _record_sale(session, provider, sale_id=f"usage-{charge.id}", licence=licence,
+        record_sale(session, provider, sale_id=f"usage-{charge.id}", licence=licence,
                      amount=amount, currency=charge.currency, at=event.created,
                      payment_id=intent_id, charge_id=latest, kind="usage")
         charge.status, charge.payment_id = "paid", intent_id
@@ -362,7 +367,7 @@ def _invoice_paid(session: Session, event: ProviderEvent, obj: dict[str, Any],
         reason = obj.get("billing_reason")
         first = reason == "subscription_create" if isinstance(reason, str) \
             else licence.payment_id is None or licence.payment_id == intent
-        _record_sale(session, provider, sale_id=f"licence-{licence.id}" if first
+        record_sale(session, provider, sale_id=f"licence-{licence.id}" if first
                      else f"invoice-{obj.get('id')}", licence=licence, amount=amount,
                      currency=licence.currency, at=event.created, payment_id=intent,
                      charge_id=_id_of(obj.get("charge")),
@@ -392,68 +397,3 @@ _HANDLERS = {
     "invoice.paid": _invoice_paid,
     "invoice.payment_failed": _invoice_failed,
 }
-
-
-def reconcile(db: Database, provider: PaymentProvider) -> list[str]:
-    """Repair payments whose webhook never landed (a crash, a lost delivery).
-
-    Asks the provider about every pending purchase with a payment and every usage charge
-    whose payment was created but not settled, and applies what it reports as the webhook
-    would have (the ledger is idempotent on the sale id): a success records the sale and
-    activates (or resumes) the licence; a usage payment the provider declined suspends it.
-    Returns the ids repaired (licences and usage charges).
-    """
-    with db.read() as session:
-        pending = [(row.id, row.payment_id) for row in session.exec(select(Licence).where(
-            Licence.status == LicenceStatus.PENDING, col(Licence.payment_id).is_not(None)))]
-        charges = [(row.id, row.payment_id) for row in session.exec(select(UsageCharge).where(
-            UsageCharge.status == "pending", col(UsageCharge.payment_id).is_not(None)))]
-    repaired = []
-    for licence_id, payment_id in pending:
-        assert payment_id is not None
-        payment = provider.get_payment(payment_id)
-        if payment.status != "succeeded":
-            continue
-        with db.write() as session:
-            licence = session.get(Licence, licence_id)
-            if licence is None or licence.status != LicenceStatus.PENDING:
-                continue
-            paid(session, provider, licence, payment.id, payment.latest_charge,
-                 payment.amount_received, payment.created)
-            session.commit()
-        repaired.append(str(licence_id))
-    for charge_id, payment_id in charges:
-        assert payment_id is not None
-        if _settle_usage_charge(db, provider, charge_id, provider.get_payment(payment_id)):
-            repaired.append(str(charge_id))
-    return repaired
-
-
-def _settle_usage_charge(db: Database, provider: PaymentProvider, charge_id: uuid.UUID,
-                         payment: Payment) -> bool:
-    if payment.status not in ("succeeded", "requires_payment_method", "canceled"):
-        return False  # still processing: its webhook (or the next run) settles it
-    with db.write() as session:
-        charge = session.get(UsageCharge, charge_id)
-        if charge is None or charge.status != "pending" or charge.payment_id != payment.id:
-            return False
-        licence = session.get(Licence, charge.licence_id)
-        assert licence is not None
-        if payment.status == "succeeded":
-            _record_sale(session, provider, sale_id=f"usage-{charge.id}", licence=licence,
-                         amount=payment.amount_received, currency=charge.currency,
-                         at=payment.created, payment_id=payment.id,
-                         charge_id=payment.latest_charge, kind="usage")
-            charge.status = "paid"
-            session.add(charge)
-            suspension.resume_if_settled(session, licence)
-        else:
-            suspension.charge_failed(session, charge, utcnow())
-        session.commit()
-    return True
-
-
-def waiting_refunds(db: Database) -> list[PendingRefund]:
-    """Refunds still waiting for their sale (the reconcile command lists them)."""
-    with db.read() as session:
-        return refunds.waiting(session)

@@ -24,8 +24,8 @@ from marketplace.billing.stripe_testserver import (
     DEFAULT_WEBHOOK_SECRET,
     StripeTestServer,
 )
-from marketplace.commerce.events import reconcile
 from marketplace.commerce.models import UsageCharge
+from marketplace.commerce.recovery import reconcile
 from marketplace.commerce.usage import bill_period
 from marketplace.db import Database
 from marketplace.ledger.models import SaleEntry

@@ -274,7 +274,7 @@ def test_a_crash_before_the_licence_write_is_repaired_by_the_next_delivery(
 def test_reconcile_applies_a_success_whose_webhook_never_came(
         client: TestClient, seller: Seller, stripe: StripeTestServer, db: Database,
         app: FastAPI) -> None:
-    from marketplace.commerce.events import reconcile
+    from marketplace.commerce.recovery import reconcile
 
     paid_purchase(client, seller, stripe)
     assert reconcile(db, app.state.payments) == [str(licence(db).id)]
