@@ -53,6 +53,7 @@ from marketplace.releases.models import (
     YankRequest,
 )
 from marketplace.review import service as review
+from marketplace.review.models import ReviewStatus
 from marketplace.storage import ArtifactStore
 from robeing_sdk.manifest import PriceKind, SkillManifest
 
@@ -70,6 +71,7 @@ class PublishOutcome:
     version: str
     filename: str
     sha256: str
+    name_review: ReviewStatus | None = None  # pending: stored, but held out of the index
 
 
 def file_url(sha256: str, filename: str) -> str:
@@ -168,7 +170,8 @@ def _check(session: Session, principal: Principal, inspected: InspectedFile, *,
             release = session.get(Release, existing.release_id)
             return PublishOutcome(False, inspected.name,
                                   release.version if release else inspected.version,
-                                  existing.filename, existing.sha256)
+                                  existing.filename, existing.sha256,
+                                  catalog.review_status(session, skill) if skill else None)
         raise FileExists(N_("File already exists: {filename} was uploaded before with "
                             "different contents; use a new version."),
                          filename=repr(inspected.filename))
@@ -212,7 +215,8 @@ def _record(session: Session, store: ArtifactStore, principal: Principal,
                      uploaded_by=principal.partner_id))
     session.flush()
     refresh_listing(session, skill)
-    return PublishOutcome(True, skill.name, version, inspected.filename, inspected.sha256)
+    return PublishOutcome(True, skill.name, version, inspected.filename, inspected.sha256,
+                          catalog.review_status(session, skill))
 
 
 def releases_of(session: Session, skill: Skill) -> list[Release]:

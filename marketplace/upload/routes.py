@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
@@ -19,6 +19,7 @@ from marketplace.errors import BadRequest, UploadRejected
 from marketplace.messages import N_
 from marketplace.openapi import problem_responses
 from marketplace.releases import service as releases
+from marketplace.review.models import ReviewStatus
 from marketplace.upload import service
 
 router = APIRouter(tags=["upload"])
@@ -31,6 +32,10 @@ class UploadResult(BaseModel):
     filename: str
     sha256: str
     url: str
+    name_review: ReviewStatus | None = Field(
+        default=None, description="``pending`` when the skill's name is held for staff review "
+        "(confusable with another owner's skill): the file is stored but the skill stays out "
+        "of the index, the catalog and search until approved. ``null`` otherwise.")
 
 
 def _multipart_body(fields: dict[str, Any]) -> dict[str, Any]:
@@ -85,7 +90,8 @@ async def _publish(request: Request, principal: CurrentPrincipal, db: DatabaseDe
                                           inspected, path)
     return UploadResult(created=outcome.created, skill=outcome.skill, version=outcome.version,
                         filename=outcome.filename, sha256=outcome.sha256,
-                        url=releases.file_url(outcome.sha256, outcome.filename))
+                        url=releases.file_url(outcome.sha256, outcome.filename),
+                        name_review=outcome.name_review)
 
 
 @router.post("/legacy/", response_model=UploadResult, summary="Upload a file (twine)",
@@ -136,5 +142,5 @@ async def rest_upload(name: SkillName, request: Request, principal: CurrentPrinc
     if not result.created:
         from fastapi.responses import JSONResponse
 
-        return JSONResponse(result.model_dump(), status_code=200)
+        return JSONResponse(result.model_dump(mode="json"), status_code=200)
     return result

@@ -114,3 +114,16 @@ def test_an_approved_skill_is_unmarked(client: TestClient, held: PartnerHandle,
         assert HEADER not in response.headers
         assert response.headers["Cache-Control"].endswith("public")
     assert public_sees(client)
+
+
+def test_the_upload_says_the_name_is_held(client: TestClient,
+                                          make_partner: Callable[..., PartnerHandle],
+                                          wheels: Any, upload_file: Any) -> None:
+    listed = upload_file(make_partner("acme"), wheels("toasting"))
+    assert listed.status_code == 200 and listed.json()["name_review"] is None
+    rival = make_partner("rival")
+    wheel = wheels("t0asting")
+    first = upload_file(rival, wheel)
+    assert first.status_code == 200 and first.json()["name_review"] == "pending"
+    retry = upload_file(rival, wheel)  # an identical retry says so too
+    assert retry.json()["created"] is False and retry.json()["name_review"] == "pending"
