@@ -15,7 +15,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import AwareDatetime
 
 from marketplace.deps import CurrentPrincipal, ReadSession, WriteSession
-from marketplace.i18n import prefer_profile
+from marketplace.i18n import prefer_profile, request_locale
 from marketplace.openapi import problem_responses
 from marketplace.partners import schemas, service
 from partners.program import TIERS, Evidence, PartnerType, RevenueShareSchedule, TierChange
@@ -67,9 +67,11 @@ def update_me(data: schemas.ProfileUpdate, principal: CurrentPrincipal,
 @router.get("/partners/me/tier", response_model=schemas.TierStatus,
             summary="My tier: current, qualifying, what the next tier needs",
             responses=problem_responses(401, 403))
-def get_my_tier(principal: CurrentPrincipal, session: ReadSession) -> schemas.TierStatus:
+def get_my_tier(principal: CurrentPrincipal, session: ReadSession,
+                request: Request) -> schemas.TierStatus:
     partner = service.own_partner(session, principal)
-    return service.status_of(session, partner, service.now())
+    return schemas.said_in(service.status_of(session, partner, service.now()),
+                           request_locale(request))
 
 
 @router.post("/partners/me/promotion-requests", response_model=TierChange, status_code=201,
@@ -95,9 +97,10 @@ def review_queue(principal: CurrentPrincipal,
             summary="A partner's tier evaluation (staff, or the partner itself)",
             responses=READ)
 def get_tier(partner_id: PartnerId, principal: CurrentPrincipal,
-             session: ReadSession) -> schemas.TierStatus:
+             session: ReadSession, request: Request) -> schemas.TierStatus:
     partner = service.visible_partner(session, principal, partner_id)
-    return service.status_of(session, partner, service.now())
+    return schemas.said_in(service.status_of(session, partner, service.now()),
+                           request_locale(request))
 
 
 @router.get("/partners/{partner_id}/history", response_model=list[TierChange],

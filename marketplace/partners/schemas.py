@@ -37,6 +37,7 @@ from partners.program import (
     TierChange,
 )
 from partners.program.errors import invalid
+from robeing_sdk.models import Money
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
@@ -238,8 +239,31 @@ __all__ = [
     "TierPublic",
     "TierStatus",
     "WithdrawalCreate",
+    "said_in",
     "tier_status",
 ]
+
+
+def said_in(status: TierStatus, locale: str) -> TierStatus:
+    """``status`` with every result's ``why`` in ``locale`` (money as the locale writes it);
+    a sentence the catalogs lack stays English."""
+    from marketplace.i18n import catalogs
+    from marketplace.messages import Message
+
+    found = catalogs(locale)
+
+    def said(result: RequirementResult) -> RequirementResult:
+        if not result.why_template or locale == "en":
+            return result
+        values = {key: value.format(locale) if isinstance(value, Money) else value
+                  for key, value in result.why_values.items()}
+        why = Message(result.why_template, values).say(found)
+        return result.model_copy(update={"why": why}) if why else result
+
+    return status.model_copy(update={
+        "results": [said(r) for r in status.results],
+        "missing_for_next": [said(r) for r in status.missing_for_next],
+        "lapsed": [said(r) for r in status.lapsed]})
 
 
 def tier_status(evaluation: Evaluation, metrics: PartnerMetrics, pending_request: TierChange

@@ -10,26 +10,31 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any, Final
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from partners.program.definition import Program
 from partners.program.errors import require_aware
 from partners.program.evidence import Evidence, PartnerMetrics
-from partners.program.requirements import Requirement, RequirementKind
+from partners.program.requirements import Metric, Requirement, RequirementKind
 from partners.program.state import PartnerState
 from partners.program.tiers import TIERS, Tier
+from robeing_sdk.errors import N_
 from robeing_sdk.models import Money
 
 
 class RequirementResult(BaseModel):
-    """One requirement, met or not, and why (in English; the portal translates by id)."""
+    """One requirement, met or not, and why: ``why`` in English, its ``N_`` template and
+    values kept (not serialized) so the web layer can say it in the reader's language."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     requirement: Requirement
     met: bool
     why: str
+    why_template: str = Field("", exclude=True)
+    why_values: dict[str, Money | int | str] = Field(default_factory=dict, exclude=True)
     evidence: Evidence | None = None
     value: Money | int | None = None
     """The figure compared with a metric requirement's minimum, if there was one."""
@@ -58,49 +63,74 @@ class Evaluation(BaseModel):
         return self.qualifying_tier if self.qualifying_tier > self.current_tier else None
 
 
+# Sentences per metric: the metric's name is part of the sentence, not a value.
+_NOT_COMPUTED: Final = {
+    Metric.ANNUAL_REVENUE: N_("The marketplace has not computed the annual revenue yet."),
+    Metric.ACTIVE_DEPLOYMENTS: N_("The marketplace has not computed the active deployments "
+                                  "yet."),
+}
+_REACHES: Final = {
+    Metric.ANNUAL_REVENUE: N_("The annual revenue of {value} reaches the {needed} required."),
+    Metric.ACTIVE_DEPLOYMENTS: N_("The active deployments of {value} reaches the {needed} "
+                                  "required."),
+}
+_BELOW: Final = {
+    Metric.ANNUAL_REVENUE: N_("The annual revenue of {value} is below the {needed} required."),
+    Metric.ACTIVE_DEPLOYMENTS: N_("The active deployments of {value} is below the {needed} "
+                                  "required."),
+}
+
+
+def _result(requirement: Requirement, met: bool, template: str,
+            values: dict[str, Money | int | str] | None = None, **extra: Any,
+            ) -> RequirementResult:
+    values = values or {}
+    english = {key: value.format("en") if isinstance(value, Money) else value
+               for key, value in values.items()}
+    return RequirementResult(requirement=requirement, met=met, why=template.format(**english),
+                             why_template=template, why_values=values, **extra)
+
+
 def _check_attested(requirement: Requirement, evidence: tuple[Evidence, ...],
                     at: datetime) -> RequirementResult:
     mine = [e for e in evidence if e.requirement_id == requirement.id and e.confirmed_at <= at]
     valid = [e for e in mine if e.valid_at(at)]
     if valid:
         latest = max(valid, key=lambda e: e.confirmed_at)
-        return RequirementResult(
-            requirement=requirement, met=True, evidence=latest,
-            why=f"Confirmed by {latest.confirmed_by} on {latest.confirmed_at.date().isoformat()}.")
+        return _result(requirement, True, N_("Confirmed by {by} on {date}."),
+                       {"by": latest.confirmed_by,
+                        "date": latest.confirmed_at.date().isoformat()}, evidence=latest)
     if mine:
         latest = max(mine, key=lambda e: e.confirmed_at)
         expired = latest.expires_at.date().isoformat() if latest.expires_at else "?"
-        return RequirementResult(requirement=requirement, met=False, evidence=latest,
-                                 why=f"The evidence expired on {expired}.")
-    return RequirementResult(requirement=requirement, met=False,
-                             why="No evidence has been confirmed by marketplace staff yet.")
+        return _result(requirement, False, N_("The evidence expired on {date}."),
+                       {"date": expired}, evidence=latest)
+    return _result(requirement, False,
+                   N_("No evidence has been confirmed by marketplace staff yet."))
 
 
 def _check_metric(requirement: Requirement, metrics: PartnerMetrics | None) -> RequirementResult:
     assert requirement.metric is not None and requirement.minimum is not None
-    name = requirement.metric.value.replace("_", " ")
-    value = metrics.value(requirement.metric) if metrics is not None else None
+    metric = requirement.metric
+    value = metrics.value(metric) if metrics is not None else None
     minimum = requirement.minimum
     if value is None:
-        return RequirementResult(requirement=requirement, met=False,
-                                 why=f"The marketplace has not computed the {name} yet.")
+        return _result(requirement, False, _NOT_COMPUTED[metric])
     if isinstance(minimum, Money):
         if not isinstance(value, Money) or value.currency != minimum.currency:
-            currency = value.currency if isinstance(value, Money) else "a count"
-            return RequirementResult(
-                requirement=requirement, met=False, value=value,
-                why=f"The {name} was given in {currency}; the requirement is in "
-                    f"{minimum.currency}, so the marketplace must convert it first.")
+            # Only the annual revenue is Money (Requirement checks it).
+            return _result(requirement, False, N_(
+                "The annual revenue was given in {currency}; the requirement is in "
+                "{required}, so the marketplace must convert it first."), {
+                "currency": value.currency if isinstance(value, Money) else "?",
+                "required": minimum.currency}, value=value)
         met = value.amount >= minimum.amount
-        shown, needed = value.format("en"), minimum.format("en")
     else:
         if isinstance(value, Money):  # pragma: no cover - PartnerMetrics types each metric
-            raise TypeError(f"{name} must be a count")
+            raise TypeError(f"{metric.value} must be a count")
         met = value >= minimum
-        shown, needed = str(value), str(minimum)
-    relation = "reaches" if met else "is below"
-    return RequirementResult(requirement=requirement, met=met, value=value,
-                             why=f"The {name} of {shown} {relation} the {needed} required.")
+    return _result(requirement, met, (_REACHES if met else _BELOW)[metric],
+                   {"value": value, "needed": minimum}, value=value)
 
 
 def check(requirement: Requirement, state: PartnerState, at: datetime) -> RequirementResult:

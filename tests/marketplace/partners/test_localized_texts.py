@@ -109,3 +109,35 @@ def test_program_errors_keep_their_template_through_the_web_layer() -> None:
         "パートナーは gold の要件を満たしていません: deployments。")
     assert shown.message.say(catalogs("ko")) == (
         "파트너가 gold 등급의 요건을 충족하지 않습니다: deployments.")
+
+
+def test_why_each_requirement_is_met_or_not_speaks_the_readers_language(
+        client: TestClient, make_partner: Callable[..., PartnerHandle],
+        staff: PartnerHandle) -> None:
+    acme = make_partner("acme")
+    client.post(f"/v1/partners/{acme.id}/evidence", headers=staff.bearer,
+                json={"requirement_id": "technical-training", "note": "Checked."})
+
+    def why(lang: str) -> dict[str, str]:
+        answer = client.get("/v1/partners/me/tier", params={"locale": lang},
+                            headers=acme.bearer)
+        assert answer.status_code == 200 and answer.headers["content-language"] == lang
+        return {r["requirement"]["id"]: r["why"] for r in answer.json()["results"]}
+
+    english, korean, japanese = why("en"), why("ko"), why("ja")
+    assert english["sales-training"] == "No evidence has been confirmed by marketplace staff yet."
+    assert korean["sales-training"] == "마켓플레이스 스태프가 확인한 증빙이 아직 없습니다."
+    assert japanese["sales-training"] == (
+        "マーケットプレイスのスタッフが確認した証拠はまだありません。")
+    assert english["deployments"] == "The active deployments of 0 is below the 10 required."
+    assert korean["deployments"] == "활성 배포 0건이 요구되는 10건에 못 미칩니다."
+    assert japanese["deployments"] == "有効な導入数 0 は必要な 10 に届いていません。"
+    confirmed = english["technical-training"]
+    assert confirmed.startswith("Confirmed by staff:sam on ")
+    day = confirmed.removeprefix("Confirmed by staff:sam on ").removesuffix(".")
+    assert korean["technical-training"] == f"staff:sam이(가) {day}에 확인했습니다."
+    assert japanese["technical-training"] == f"staff:sam が {day} に確認しました。"
+    # Money is written as each locale writes it (Babel), inside the translated sentence.
+    assert korean["annual-revenue"] == (
+        "연 매출 US$0.00이(가) 요구되는 US$1,000,000.00에 못 미칩니다.")
+    assert japanese["annual-revenue"] == "年間売上 $0.00 は必要な $1,000,000.00 に届いていません。"
