@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 BAD = "ok\x00then"
 
@@ -48,3 +50,18 @@ def test_absurd_versions(client: TestClient, owner: Any, version: str, status: i
     answer = client.put(f"/v1/skills/hello-skill/releases/{version}/yank", json={},
                         headers=owner.bearer)
     assert answer.status_code == status, answer.text
+
+
+@settings(max_examples=25, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(reason=st.text(max_size=500))
+def test_any_reason_is_stored_as_sent_or_refused_for_nul(client: TestClient, owner: Any,
+                                                        reason: str) -> None:
+    answer = client.put("/v1/skills/hello-skill/releases/1.0.0/yank",
+                        json={"reason": reason}, headers=owner.bearer)
+    if "\x00" in reason:
+        assert answer.status_code == 422, answer.text
+        return
+    assert answer.status_code == 200, answer.text
+    [release] = client.get("/v1/skills/hello-skill/releases").json()
+    assert release["yanked_reason"] == reason
