@@ -7,6 +7,8 @@
                                     # only the two search loads, merged into results.json and
                                     # added to search_history.json under the label
 
+Search side by side with a baseline revision and a hello world: ``bench_search.py``.
+
 Load comes from wrk (``apt-get install wrk``): 2 threads, 32 connections, 15 s, loopback
 only. PostgreSQL is used when ``ROBEING_TEST_DATABASE_URL`` is set (a fresh schema, dropped
 afterwards). Peers are installed into ``bench/marketplace/.peers`` (a venv of their own) and
@@ -144,7 +146,7 @@ def marketplace(data_dir: Path, database_url: str | None) -> Iterator[tuple[str,
 
 def build_wheel(folder: Path, name: str, version: str, size: int) -> Path:
     sys.path.insert(0, str(ROOT / "tests" / "marketplace"))
-    from conftest import build_wheel as make  # type: ignore[import-not-found]
+    from conftest import build_wheel as make
 
     return Path(make(folder, name, version,
                      extra_files={f"{name.replace('-', '_')}/blob.bin": os.urandom(size)}
@@ -177,7 +179,8 @@ def upload_and_install(url: str, data_dir: Path, database_url: str | None,
             timings.append((time.perf_counter() - started) * 1000)
             response.raise_for_status()
     assert wheel is not None
-    index, direct = [], []
+    index: list[float] = []
+    direct: list[float] = []
     pip = [sys.executable, "-m", "pip", "install", "--isolated", "--no-deps", "-q",
            "--disable-pip-version-check", "--no-cache-dir"]
     for i in range(5):

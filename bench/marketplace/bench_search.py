@@ -27,6 +27,7 @@ import argparse
 import contextlib
 import json
 import os
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -200,7 +201,7 @@ def main() -> None:
     for database in databases:
         entry: dict[str, Any] = {
             "label": args.label, "date": started, "database": database,
-            "command": " ".join(["python bench/marketplace/bench_search.py", *sys.argv[1:]]),
+            "command": shlex.join(["python", "bench/marketplace/bench_search.py", *sys.argv[1:]]),
             "rev": rev, "baseline_rev": args.baseline, "rounds": args.rounds,
             "hello_world": hello_median}
         for which in trees:

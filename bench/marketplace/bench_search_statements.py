@@ -1,5 +1,6 @@
-"""Cold catalog searches without HTTP: the statement's time and the whole ``search()`` call,
-for every two-word query of the wrk benchmark's 20 words (400 queries, each run once).
+"""Cold catalog searches without HTTP: the statement's time and the whole uncached page (the
+search, its texts and the JSON body: what ``GET /v1/skills`` computes on a cache miss), for
+every two-word query of the wrk benchmark's 20 words (400 queries, each run once).
 
     python bench/marketplace/bench_search_statements.py            # SQLite, 10,000 skills
     python bench/marketplace/bench_search_statements.py --postgres # ROBEING_TEST_DATABASE_URL
@@ -16,9 +17,12 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import types
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,34 +34,72 @@ from bench_index import postgres_schema  # noqa: E402
 from seed import WORDS, seed  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
-from marketplace.catalog.search import Query, search  # noqa: E402
+from marketplace.catalog import search_page  # noqa: E402
+from marketplace.catalog.search import Query  # noqa: E402
 from marketplace.db import Database  # noqa: E402
 from marketplace.settings import Settings  # noqa: E402
 
 
-def measure(settings: Settings, skills: int) -> dict[str, float]:
+def old_page(rev: str) -> Callable[[Database, str], bytes]:
+    """The uncached page as ``rev`` made it: its ``catalog/search.py`` (ORM rows), then
+    ``texts_of`` and validated ``SkillPublic`` models (for revisions before c12c424)."""
+    from marketplace.catalog import service
+    from marketplace.catalog.models import SkillPublic
+    from marketplace.catalog.routes import SkillPage
+    from robeing_sdk.i18n import fallback_chain
+
+    source = subprocess.run(["git", "-C", str(HERE.parents[1]), "show",
+                             f"{rev}:marketplace/catalog/search.py"], check=True,
+                            capture_output=True, text=True).stdout
+    module = types.ModuleType("old_search")
+    sys.modules["old_search"] = module  # dataclasses look their module up
+    exec(compile(source, f"{rev}:search.py", "exec"), module.__dict__)
+
+    def page(db: Database, text: str) -> bytes:
+        with db.read() as session:
+            skills, next_cursor = module.search(session, module.Query(text=text))
+            texts = service.texts_of(session, skills)
+            chain = fallback_chain("en")
+            return SkillPage(items=[SkillPublic.from_row(s, texts[s.id], chain)
+                                    for s in skills],
+                             next_cursor=next_cursor).model_dump_json().encode()
+
+    return page
+
+
+def measure(settings: Settings, skills: int, compare: str | None = None) -> dict[str, Any]:
     seed(settings, skills, 3)
     db = Database(settings)
     clock = time.process_time if db.is_sqlite else time.perf_counter
     statement_ms: list[float] = []
     started: dict[str, float] = {}
+    executed = [0]  # every statement, BEGIN included: the round trips
+    counting = [True]  # only the current code's statements (not --compare's)
 
     @event.listens_for(db.engine, "before_cursor_execute")
     def _before(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
         started["t"] = clock()
+        executed[0] += counting[0]
 
     @event.listens_for(db.engine, "after_cursor_execute")
     def _after(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
-        if statement.lstrip().startswith("SELECT skill."):
+        if counting[0] and ("skill.search_text" in statement or "skill_fts" in statement):
             statement_ms.append((clock() - started["t"]) * 1000)
 
-    total_ms = []
-    for first in WORDS:
-        for second in WORDS:
+    total_ms: list[float] = []
+    old_ms: list[float] = []
+    old = old_page(compare) if compare else None
+    for text in (f"{a} {b}" for a in WORDS for b in WORDS):
+        begin = clock()
+        body = search_page.render(db, Query(text=text), None, "en")
+        total_ms.append((clock() - begin) * 1000)
+        if old is not None:  # the same query, cold for the old code too (no cache here)
+            counting[0] = False
             begin = clock()
-            with db.read() as session:
-                search(session, Query(text=f"{first} {second}"))
-            total_ms.append((clock() - begin) * 1000)
+            old_body = old(db, text)
+            old_ms.append((clock() - begin) * 1000)
+            counting[0] = True
+            assert old_body == body, f"different answers for {text!r}"
     db.dispose()
 
     def p99(values: list[float]) -> float:
@@ -65,7 +107,11 @@ def measure(settings: Settings, skills: int) -> dict[str, float]:
 
     return {"statement_p50_ms": statistics.median(statement_ms),
             "statement_p99_ms": p99(statement_ms),
-            "search_p50_ms": statistics.median(total_ms), "search_p99_ms": p99(total_ms)}
+            "search_p50_ms": statistics.median(total_ms), "search_p99_ms": p99(total_ms),
+            "statements_per_search": executed[0] / len(total_ms),
+            **({"compare": compare, "old_search_p50_ms": statistics.median(old_ms),
+                "ratio_p50": statistics.median(total_ms) / statistics.median(old_ms)}
+               if old_ms else {})}
 
 
 def main() -> None:
@@ -73,20 +119,26 @@ def main() -> None:
     parser.add_argument("--skills", type=int, default=10_000)
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--label", help="record the run in statements.json under this label")
+    parser.add_argument("--compare", metavar="REV",
+                        help="also time REV's uncached page, query by query, same answers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if args.postgres:
             if not os.environ.get("ROBEING_TEST_DATABASE_URL"):
                 raise SystemExit("--postgres needs ROBEING_TEST_DATABASE_URL")
             with postgres_schema() as url:
-                result = measure(Settings(data_dir=Path(tmp), database_url=url), args.skills)
+                result = measure(Settings(data_dir=Path(tmp), database_url=url), args.skills,
+                                 args.compare)
         else:
-            result = measure(Settings(data_dir=Path(tmp)), args.skills)
-    print(" ".join(f"{key} {value:.2f}" for key, value in result.items()))
+            result = measure(Settings(data_dir=Path(tmp)), args.skills, args.compare)
+    print(" ".join(f"{key} {value:.2f}" if isinstance(value, float) else f"{key} {value}"
+                   for key, value in result.items()))
     if args.label:
         path = HERE / "statements.json"
         runs = json.loads(path.read_text()) if path.exists() else []
-        runs.append({"label": args.label, "date": time.strftime("%Y-%m-%d", time.gmtime()),
+        runs.append({"label": args.label,
+                     "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                     "load": float(Path("/proc/loadavg").read_text().split()[0]),
                      "database": "postgresql" if args.postgres else "sqlite", **result})
         path.write_text(json.dumps(runs, indent=2) + "\n")
 

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 TARGETS = {"project_html": "≥ 5× devpi, p99 < 20 ms", "project_json": "p99 < 20 ms",
-           "root": "≥ 5× devpi", "search_one": "> 1,000 rps, p99 < 50 ms",
-           "search_varied": "> 1,000 rps, p99 < 50 ms"}
+           "root": "≥ 5× devpi", "search": "> 1,000 rps, p99 < 50 ms, errors < 0.1 %"}
 
 
 def _cell(result: dict[str, Any], key: str) -> str:
@@ -33,15 +32,26 @@ def _statements(here: Path) -> list[str]:
     lines = ["## Cold searches without HTTP", "",
              "`bench_search_statements.py`: the 400 two-word queries of the wrk run, each once "
              "(so none is cached), at 10,000 skills: the search statement alone and the whole "
-             "`search()` call. SQLite: CPU time of the process (steady on a busy machine); "
-             "PostgreSQL: wall time (the work is in the server). Milliseconds.", "",
-             "| run | database | statement p50 | statement p99 | `search()` p50 | "
-             "`search()` p99 |", "|---|---|---|---|---|---|"]
+             "uncached page (before c12c424: `search()` and the texts, without the JSON body). "
+             "SQLite: CPU time of the process (steady on a busy machine); PostgreSQL: wall "
+             "time (the work is in the server). Milliseconds; *statements* counts every "
+             "statement of a search, BEGIN included (older runs did not count them).", "",
+             "| run | database | statement p50 | statement p99 | whole p50 | whole p99 | "
+             "statements |", "|---|---|---|---|---|---|---|"]
     for run in json.loads(path.read_text()):
+        count = run.get("statements_per_search")
         lines.append(f"| {run['label']} ({run['date']}) | {run['database']} | "
                      f"{run['statement_p50_ms']:.1f} | {run['statement_p99_ms']:.1f} | "
-                     f"{run['search_p50_ms']:.1f} | {run['search_p99_ms']:.1f} |")
+                     f"{run['search_p50_ms']:.1f}{_against(run)} | {run['search_p99_ms']:.1f} | "
+                     f"{'–' if count is None else f'{count:.0f}'} |")
     return [*lines, ""]
+
+
+def _against(run: dict[str, Any]) -> str:
+    """`` (10.4 at REV: 0.65×)`` for runs timed query by query against older code."""
+    if "old_search_p50_ms" not in run:
+        return ""
+    return f" ({run['old_search_p50_ms']:.1f} at {run['compare']}: {run['ratio_p50']:.2f}×)"
 
 
 def _search_history(here: Path) -> list[str]:
@@ -49,8 +59,8 @@ def _search_history(here: Path) -> list[str]:
     path = here / "search_history.json"
     if not path.exists():
         return []
-    runs = json.loads(path.read_text())
-    lines = ["## Search runs", "",
+    runs = [run for run in json.loads(path.read_text()) if "new" not in run]
+    lines = ["## Earlier search runs", "",
              "Search-only runs (`bench_index.py --search-only --label LABEL`), 10,000 skills, "
              "wrk 2 threads, 32 connections, 15 s; *before* and *after* ran back to back on the "
              "same machine, from the same script, so they compare with each other even when "
@@ -65,27 +75,82 @@ def _search_history(here: Path) -> list[str]:
     return [*lines, ""]
 
 
-def _stale_note(results: list[dict[str, Any]]) -> list[str]:
-    dated = sorted({r["search_run"] for r in results if "search_run" in r})
-    if not dated:
+def _latest_side_by_side(here: Path) -> list[dict[str, Any]]:
+    """The newest ``bench_search.py`` run: one entry per database, same label and date."""
+    path = here / "search_history.json"
+    runs = [run for run in json.loads(path.read_text()) if "new" in run] if path.exists() else []
+    if not runs:
         return []
-    return [f"The search cells of the robeing rows were re-measured on {', '.join(dated)} "
-            "(`--search-only`); every other cell is from the last full run.", ""]
+    last = runs[-1]
+    return [run for run in runs if (run["label"], run["date"]) == (last["label"], last["date"])]
+
+
+def _ratio(new: dict[str, Any], old: dict[str, Any]) -> str:
+    return (f"{new['rps'] / old['rps']:.2f}× rps, p99 {new['p99_ms'] / old['p99_ms']:.2f}×"
+            if old.get("rps") and old.get("p99_ms") else "–")
+
+
+def _search_table(runs: list[dict[str, Any]]) -> list[str]:
+    if not runs:
+        return []
+    first = runs[0]
+    lines = [f"### Search, {first['date']}: {first['label']}", "",
+             f"`{first['command']}` ({first['rounds']} round(s), medians over rounds; "
+             f"10,000 skills × 3 releases; wrk 2 threads, 32 connections, 15 s per load). "
+             f"*new* is `{first['rev']}`, *baseline* is `{first['baseline_rev']}` (the code "
+             "before this round of search work); they ran alternately in the same run. "
+             "*load* is the 1-minute load average when each load started.", "",
+             "| database | code | search, one query | search, 400 queries | search, uncached "
+             "| RSS |", "|---|---|---|---|---|---|"]
+    for run in runs:
+        for which in ("baseline", "new"):
+            cells = run[which]
+            lines.append(f"| {run['database']} | {which} | "
+                         + " | ".join(f"{_cell(cells, key)} (load {cells[key]['load']:.1f})"
+                                      for key in ("search_one", "search_varied", "search_cold"))
+                         + f" | {cells['rss_mb']:.0f} MB |")
+        lines.append(f"| {run['database']} | new ÷ baseline | "
+                     + " | ".join(_ratio(run["new"][key], run["baseline"][key])
+                                  for key in ("search_one", "search_varied", "search_cold"))
+                     + " | |")
+    hello = first["hello_world"]
+    lines += ["", f"A bare FastAPI hello world in the same run: {hello['rps']:,.0f} rps, "
+              f"p99 {hello['p99_ms']:.1f} ms (load {hello['load']:.1f}); the issue quotes "
+              "~6,300 rps for it on a quiet machine, so this run had about "
+              f"{hello['rps'] / 6300:.0%} of that machine.", ""]
+    for run in runs:
+        varied = run["new"]["search_varied"]
+        cold = run["new"]["search_cold"]
+        errors = max(run["new"][key]["error_rate"] for key in ("search_one", "search_varied",
+                                                                "search_cold"))
+        verdict = ("met" if varied["p99_ms"] < 50 and varied["rps"] > 1000 and errors < 0.001
+                   else "**not met**")
+        lines.append(f"- Gate on {run['database']} (400 queries: p99 < 50 ms, > 1,000 rps, "
+                     f"errors < 0.1 %): {verdict}: p99 {varied['p99_ms']:.0f} ms "
+                     f"({varied['p99_ms'] / 50:.1f}× the limit), {varied['rps']:,.0f} rps "
+                     f"({varied['rps'] / 1000:.2f}× the floor), errors {errors:.2%}; "
+                     f"uncached {cold['rps']:,.0f} rps, p99 {cold['p99_ms']:.0f} ms.")
+    return [*lines, ""]
 
 
 def write_report(results: list[dict[str, Any]], folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
+    here = Path(__file__).resolve().parent
     lines = ["# Marketplace benchmarks", "",
-             "Generated by `bench/marketplace/bench_index.py` (wrk: 2 threads, 32 connections; "
-             f"loopback; {platform.machine()}, Python {sys.version.split()[0]}). "
-             "Every server ran in the same run on the same machine.", "",
-             "| server | skills | project page HTML | project page JSON | `/simple/` | "
-             "search, one query | search, 400 queries | RSS |",
-             "|---|---|---|---|---|---|---|---|"]
+             f"Loopback, {platform.machine()}, Python {sys.version.split()[0]}, a 2-core "
+             "machine shared with other work: absolute figures move with its load, so every "
+             "comparison below is between servers measured in the same run, and each table "
+             "says when and how it was measured.", "",
+             "## Index pages, uploads and installs", ""]
+    runs = sorted({r["run"] for r in results if "run" in r})
+    lines += [f"Measured {', '.join(runs)}: every server in the same run (wrk 2 threads, 32 "
+              "connections, 15 s). Search cells of this run are left out: the search "
+              "figures below are newer.", "",
+              "| server | skills | project page HTML | project page JSON | `/simple/` | RSS |",
+              "|---|---|---|---|---|---|"]
     for r in results:
         lines.append(f"| {r['server']} | {r['skills']:,} | {_cell(r, 'project_html')} | "
                      f"{_cell(r, 'project_json')} | {_cell(r, 'root')} | "
-                     f"{_cell(r, 'search_one')} | {_cell(r, 'search_varied')} | "
                      f"{r.get('rss_mb', 0):.0f} MB |")
     lines += ["", "| server | upload of a 1 MB wheel (median) | pip install from the index | "
               "pip install of the wheel file | overhead |", "|---|---|---|---|---|"]
@@ -95,8 +160,9 @@ def write_report(results: list[dict[str, Any]], folder: Path) -> None:
                          f"{r['pip_index_s']:.2f} s | {r['pip_direct_s']:.2f} s | "
                          f"{r['pip_overhead'] * 100:+.1f} % |")
     lines += ["", "Targets (issue 3): " + "; ".join(f"{k}: {v}" for k, v in TARGETS.items())
-              + "; upload median < 150 ms; pip overhead within 5 %; RSS < 200 MB.", ""]
-    lines += _stale_note(results)
+              + "; upload median < 150 ms; pip overhead within 5 %; RSS < 200 MB.", "",
+              "## Search", ""]
+    lines += _search_table(_latest_side_by_side(here))
     lines += ["## Reading the numbers", "",
               "- Index pages are rendered once per change of the index serial and served from a "
               "per-process cache (gzip for clients that accept it), so the project page and "
@@ -104,41 +170,64 @@ def write_report(results: list[dict[str, Any]], folder: Path) -> None:
               "PostgreSQL alike.",
               "- *search, 400 queries* picks two of 20 words at random per request; the first "
               "time each of the 400 combinations is asked it is computed, repeats are served "
-              "from the cache until the next publish or yank. Those first computations come "
-              "in a burst at the start of the run and are what the p99 shows.",
-              "- Search finds, ranks and pages in one statement that starts at an index "
-              "(see *Search runs* below): on SQLite the FTS5 trigram table is external "
-              "content over `skill`, keyed by its rowid, so a query reads only the index and "
-              "reaches each match by rowid (the old table copied each skill's id and text, "
-              "and reading the id back for every match was half the cost); on PostgreSQL the "
-              "read transaction steers the planner to the `pg_trgm` GIN index, which it "
-              "otherwise skipped for a sequential scan of every search text (with JIT off "
-              "for that transaction: the planner's penalty on the remaining small scan "
-              "would otherwise trigger ~400 ms of JIT compilation per query). The statement "
-              "alone is 40 % faster on both databases (*Cold searches without HTTP* below). "
-              "Ranking by FTS5 `bm25()` or `pg_trgm` `similarity()` was measured too "
-              "and costs more than the matching itself (+2.5 ms and +8 ms per query), since "
-              "every benchmark word occurs in about a quarter of the skills and a two-word "
-              "query still matches about 600 of them, all of which must be scored; the "
-              "relevance tiers (name, name prefix, inside the name, summary, elsewhere) are "
-              "computed on the matches in the same statement instead.",
-              "- **Target not met.** In the latest search runs *search, 400 queries* is "
-              "at p99 439–535 ms against the 50 ms target, and below 1,000 rps. Those runs "
-              "shared the 2 cores with other test suites (the load average was 4–7): even "
-              "*search, one query*, which is served entirely from the cache, had a p99 of "
-              "136–165 ms there, against 19–30 ms in the quiet full run above. Against the "
-              "previous code in the same conditions, the cold-query p99 fell by 30 % "
-              "(SQLite) and 27 % (PostgreSQL) and throughput rose 2.5× and 1.2×. A quiet "
-              "re-run is still owed; a cold query still costs 7–11 ms of CPU, and the "
-              "burst of 400 of them at the start of a 15 s run is what the p99 measures, "
-              "so the target likely also needs cheaper cold queries (fewer Python "
-              "round-trips per search, or precomputed results for common words).",
+              "from the per-process page cache until the next change of the index serial. "
+              "Those first computations come in a burst at the start of the run and are what "
+              "its p99 shows. *search, uncached* picks three of 20 words (8,000 "
+              "combinations), so nearly every request is computed: what a cold search costs "
+              "under load.",
+              "- An uncached search is one statement (c12c424): the ranked page, which starts "
+              "at the index (SQLite: the FTS5 trigram table, external content over `skill`, "
+              "reaching each match by rowid; PostgreSQL: the `pg_trgm` GIN index, the "
+              "planner steered to it for the transaction with JIT off), left-joined to "
+              "`skill_text`, so every language's texts arrive in the same round trip (the "
+              "second statement's `IN` list of ids cost more to render than the join). The "
+              "statement is built once per shape (database, sort, number of words, filters) "
+              "and reused with bound values: building it anew cost about as much Python time "
+              "as running it. Rows, not ORM objects; the body is plain dicts in "
+              "`SkillPublic`'s field order serialized by pydantic-core, byte for byte the "
+              "model's JSON (tested) without validating twenty models. In one process, the "
+              "same 400 queries alternating new and old code (`bench_search_statements.py "
+              "--compare 8259038`, same answers checked): 0.65× the CPU per uncached page "
+              "on SQLite (median 10.4 → 6.8 ms) and 0.64× the wall time on PostgreSQL "
+              "(30.4 → 19.4 ms), at load 4–6 (*Cold searches without HTTP* below). What is "
+              "left is mostly SQL: the FTS5 trigram match alone is about 2 ms of the 4–5 ms "
+              "statement, since each benchmark word "
+              "occurs in about a quarter of the skills and a two-word query still has about "
+              "600 matches to rank. Ranking by `bm25()` or `similarity()` cost more than "
+              "matching (+2.5 ms, +8 ms) and is not used.",
+              "- At most two uncached searches per core compute at once in a process "
+              "(a189866); the rest wait blocked. Without the limit a burst of 32 uncached "
+              "searches ran in 32 threads that competed for the GIL with the event loop, "
+              "which also serves the cached pages, so cached answers waited behind them.",
+              "- **Gate not met on this machine** (see the verdicts under *Search*; run of "
+              "2026-11-24 22:39 UTC, load average 7–9). In that run a bare FastAPI hello "
+              "world got about 1,000 requests/s (796 and 1,232 in the two rounds), a sixth "
+              "of the ~6,300 the issue quotes for it on a quiet machine: the gate asks this "
+              "machine for more than it gave an endpoint that does nothing. Against the "
+              "baseline in the same run, *400 queries* rose 3.3× (SQLite) and 1.5× "
+              "(PostgreSQL) in requests/s with p99 0.61× and 0.66×, and *uncached* 1.6× and "
+              "1.8× with p99 0.72× and 0.54×. Its p99 is the burst of 400 first "
+              "computations at the start, about 6.5 ms of CPU each on SQLite (2.5 s of one "
+              "core) while the other core serves wrk and the other work on the machine; the "
+              "statement itself (4–5 ms, most of it the FTS5 trigram match) is now the "
+              "bulk of a cold search. *One query* (all cache hits) was slower for the new "
+              "code on PostgreSQL in both rounds (446 against 722 rps) but not on SQLite "
+              "(690 against 440); the cached path did not change, and in one process a "
+              "cached request costs the same CPU for both trees (470–546 against 511–719 "
+              "µs), so it is counted as noise until a quiet run says otherwise. A quiet "
+              "re-run is still owed.",
+              "- Caching stays per process, keyed by the database's index serial (every "
+              "publish, yank, deletion, review decision, deprecation and new role bumps it; "
+              "other processes re-read it every 0.25 s), with ETag and `Cache-Control: "
+              "max-age` for clients. A shared cache (Redis) was not added: each process "
+              "computes a page once per change anyway, and a network round trip on every "
+              "hit would cost more than the in-process hit it replaced.",
               "- pip timings are medians of 5 interleaved installs of one wheel (`--no-deps`, "
               "no cache); a few percent either way is noise at this size.",
               "- Peers were served the same 1,000 projects × 3 wheels (pypiserver from a "
               "folder, devpi-server from an index filled with twine, `--offline-mode`).", ""]
-    lines += _search_history(Path(__file__).resolve().parent)
-    lines += _statements(Path(__file__).resolve().parent)
+    lines += _search_history(here)
+    lines += _statements(here)
     try:
         import matplotlib
 

@@ -95,7 +95,7 @@ def seed(settings: Settings, skills: int, releases_per_skill: int) -> None:
         with db.write() as session:
             for model, rows in ((Skill, skill_rows), (SkillRole, roles), (Release, releases),
                                 (File, files)):
-                session.execute(insert(model), rows)  # type: ignore[arg-type]
+                session.execute(insert(model), rows)
             session.commit()
     db.dispose()
     print(f"seeded {skills} skills x {releases_per_skill} releases into "
