@@ -28,11 +28,12 @@ class Refused(Exception):
 
     def say(self, locale: str) -> str:
         """The sentence in ``locale`` if the catalogs have it (the marketplace's, the
-        partner program's, the SDK's), else English."""
+        partner program's, the SDK's, the portal's own), else English."""
         if self.message is not None:
             from marketplace.i18n import catalogs
+            from marketplace.portal.i18n import texts_for
 
-            said = self.message.say(catalogs(locale))
+            said = self.message.say((*catalogs(locale), texts_for(locale).translations))
             if said:
                 return said
         return self.detail

@@ -26,6 +26,7 @@ from marketplace.accounts.models import TokenRole
 from marketplace.accounts.service import Principal
 from marketplace.errors import Conflict, Forbidden, MarketplaceError, Unauthorized
 from marketplace.portal import passwords
+from marketplace.portal.i18n import N_
 from marketplace.portal.models import PortalCredential, PortalSession, SignInFailure
 
 SESSION_LIFETIME: Final = timedelta(hours=12)
@@ -70,7 +71,8 @@ def check_rate(session: Session, client: str, email: str | None, now: datetime) 
             email and _failures(session, _digest("email:" + normalize_email(email)), now)
             >= MAX_FAILURES):
         minutes = int(FAILURE_WINDOW.total_seconds() // 60)
-        raise TooManyAttempts(f"Too many failed sign-ins; try again in {minutes} minutes.",
+        raise TooManyAttempts(N_("Too many failed sign-ins; try again in {n} minutes."),
+                              n=minutes,
                               headers={"Retry-After": str(int(FAILURE_WINDOW.total_seconds()))})
 
 
@@ -102,7 +104,7 @@ def password_holder(session: Session, email: str, password: str) -> Principal:
         if partner is not None:
             return Principal(partner.id, partner.name, None, None,
                              TokenRole(credential.role), partner.is_staff, partner.locale)
-    raise Unauthorized("Wrong e-mail or password.")
+    raise Unauthorized(N_("Wrong e-mail or password."))
 
 
 def open_session(session: Session, principal: Principal, now: datetime) -> str:
@@ -174,7 +176,7 @@ def set_password(session: Session, principal: Principal, password: str, now: dat
     """Set the account's sign-in password (admins only); the sign-in name is the account's
     e-mail. Other password sessions of the account end; ``keep`` (a session id) stays."""
     if principal.role is not TokenRole.ADMIN:
-        raise Forbidden("Only an admin of the partner may set the portal password.")
+        raise Forbidden(N_("Only an admin of the partner may set the portal password."))
     partner = accounts.find_partner(session, principal.partner_id)
     assert partner is not None
     email = normalize_email(partner.email)
@@ -182,7 +184,7 @@ def set_password(session: Session, principal: Principal, password: str, now: dat
         PortalCredential.email == email,
         PortalCredential.partner_id != partner.id)).first()
     if taken is not None:
-        raise Conflict("Another account already signs in with this e-mail address.")
+        raise Conflict(N_("Another account already signs in with this e-mail address."))
     row = session.get(PortalCredential, partner.id) or PortalCredential(
         partner_id=partner.id, email=email, password_hash="")
     row.email, row.password_hash = email, passwords.hash_password(password)

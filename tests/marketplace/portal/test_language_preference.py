@@ -98,3 +98,20 @@ def test_a_member_session_sets_its_language_too(
     saved = post_form(client, "/portal/account", "/portal/account/language", locale="ko")
     assert saved.status_code == 303
     assert _lang(client.get("/portal/account").text) == "ko"
+
+
+def test_the_portals_own_refusals_follow_the_language_too(
+        client: TestClient, make_partner: PartnerFactory, member_of: object) -> None:
+    member = member_of(make_partner("acme"))  # type: ignore[operator]
+    client.headers.update(KOREAN)
+    sign_in(client, member.token)
+    refused = post_form(client, "/portal/account", "/portal/account/password",
+                        password="correct horse battery", repeat="correct horse battery")
+    assert refused.status_code == 403
+    assert [html.unescape(text) for text in alerts(refused.text)] == [
+        "처리하지 못했습니다: 파트너의 관리자만 포털 비밀번호를 설정할 수 있습니다."]
+    post_form(client, "/portal/account", "/portal/account/language", locale="ja")
+    again = post_form(client, "/portal/account", "/portal/account/password",
+                      password="correct horse battery", repeat="correct horse battery")
+    assert [html.unescape(text) for text in alerts(again.text)] == [
+        "うまくいきませんでした: ポータルのパスワードを設定できるのはパートナーの管理者だけです。"]
