@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 from collections.abc import Callable
-from typing import Any
+from typing import Any, BinaryIO
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
@@ -17,12 +17,13 @@ from marketplace.catalog import service as catalog
 from marketplace.catalog.models import Skill
 from marketplace.db import Database
 from marketplace.deps import DatabaseDep, ReadSession, StoreDep
-from marketplace.errors import MarketplaceError, NotAcceptable, NotFound
+from marketplace.errors import MarketplaceError, NotAcceptable, NotFound, ServiceBusy
 from marketplace.index import render
 from marketplace.index.service import PageCache
 from marketplace.messages import N_
 from marketplace.openapi import problem_responses
 from marketplace.releases import service as releases
+from marketplace.storage import ArtifactStore
 
 router = APIRouter(tags=["index"])
 log = logging.getLogger("marketplace.index")
@@ -143,7 +144,7 @@ def content_type(filename: str) -> str:
 
 
 @router.get("/files/{a}/{b}/{sha256}/{filename}", summary="Download a file or its metadata",
-            responses={**problem_responses(401, 403, 404), 200: {"content": {
+            responses={**problem_responses(401, 403, 404, 503), 200: {"content": {
                 "application/zip": {}, "application/gzip": {}, "text/plain": {}}}})
 def download(a: str, b: str, sha256: str, filename: str, session: ReadSession,
              db: DatabaseDep, store: StoreDep, request: Request) -> Response:
@@ -159,15 +160,28 @@ def download(a: str, b: str, sha256: str, filename: str, session: ReadSession,
     if filename.endswith(".metadata"):
         return Response(file.core_metadata, media_type="text/plain; charset=utf-8",
                         headers=immutable)
+    path = store.local_path(sha256)
+    stream = None if path is not None else _open_stored(store, sha256, filename)
     try:
         with db.write() as writer:
             releases.count_download(writer, file.id)
             writer.commit()
     except MarketplaceError:  # counting is best effort; never fail a download for it
         log.warning("download of %s not counted: database busy", filename)
-    path = store.local_path(sha256)
     if path is not None:
         return FileResponse(path, media_type=content_type(filename), filename=filename,
                             content_disposition_type="attachment", headers=immutable)
-    return StreamingResponse(store.open(sha256), media_type=content_type(filename),
-                             headers=immutable)
+    return StreamingResponse(stream, media_type=content_type(filename), headers=immutable)
+
+
+def _open_stored(store: ArtifactStore, sha256: str, filename: str) -> BinaryIO:
+    """The file's bytes, opened before anything is counted: a blob missing from the store
+    (lost by an operator, an S3 outage) is a 503 to retry and an error in the log, not a
+    traceback half-way through a response."""
+    try:
+        return store.open(sha256)
+    except Exception as exc:  # any store failure, local or remote
+        log.error("The artifact store could not return %s (%s).", filename, sha256,
+                  exc_info=True)
+        raise ServiceBusy(N_("The artifact store could not return this file just now; "
+                             "retry in a moment.")) from exc

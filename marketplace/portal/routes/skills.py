@@ -77,8 +77,7 @@ def _skill_page(request: Request, user: SignedInUser, db: DatabaseDep, name: str
     chain = fallback_chain(pick_locale(request))
 
     def load(session: Session) -> tuple[dict[str, Any], object, list[tuple[date, int]]]:
-        skill = catalog.get_skill(session, name)
-        catalog.require_publisher(session, skill, user.principal)
+        skill = catalog.get_managed_skill(session, name, user.principal)
         row = _row(skill, catalog.texts_of(session, [skill])[skill.id], chain)
         return row, releases.public_releases(session, skill), releases.downloads_by_day(
             session, [skill.id], chart.DAYS, utcnow().date())
@@ -103,8 +102,7 @@ def yank(request: Request, name: SkillName, version: str, user: SignedInUser, db
     check_csrf(user, csrf_token)
 
     def apply(session: Session) -> None:
-        skill = catalog.get_skill(session, name)
-        catalog.require_publisher(session, skill, user.principal)
+        skill = catalog.get_managed_skill(session, name, user.principal)
         releases.set_yanked(session, skill, version[:64], YankRequest(
             yanked=yanked == "1", reason=reason.strip()[:500] or None))
 

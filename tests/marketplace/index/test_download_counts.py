@@ -79,3 +79,19 @@ def test_concurrent_downloads_over_http_are_counted(client: TestClient, db: Data
     assert counts(db) == (30, [15, 15], 30)
     answer = client.get("/v1/skills/hello-skill/downloads").json()
     assert answer["total"] == 30 and sorted(answer["files"].values()) == [15, 15]
+
+
+def test_a_blob_missing_from_the_store_is_a_503_not_counted(
+        client: TestClient, app: Any, db: Database, published: Any) -> None:
+    """Bytes lost behind the marketplace's back (an operator's rm, a bucket emptied) make the
+    download a 503 to retry with one sentence, and the download is not counted."""
+    files = client.get("/v1/skills/hello-skill/files").json()
+    lost = files[0]
+    app.state.settings.resolved_artifact_dir.joinpath(
+        lost["sha256"][:2], lost["sha256"][2:4], lost["sha256"]).unlink()
+    answer = client.get(lost["url"], headers={"Accept-Language": "ko"})
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "1"
+    assert "artifact store" not in answer.json()["detail"]  # said in Korean
+    assert answer.json()["type"].endswith("/busy")
+    assert client.get(files[1]["url"]).status_code == 200
+    assert counts(db)[0] == 1

@@ -174,3 +174,24 @@ def test_admins_set_the_partner_type_and_members_cannot(
     assert refused.status_code == 403
     assert client.get("/v1/partners/me", headers=partner.bearer).json()["partner_type"] == \
         "channel"
+
+
+def test_a_held_skill_is_its_publishers_to_manage_and_nobody_elses(
+        client: TestClient, make_partner: PartnerFactory,
+        upload_file: Callable[..., object], wheels: Callable[..., Path]) -> None:
+    """``t0asting`` is held for review (confusable with acme's ``toasting``): its own
+    publisher opens and yanks it in the portal; another partner gets 404, as for no skill."""
+    upload_file(make_partner("acme"), wheels("toasting"))
+    rival, other = make_partner("rival"), make_partner("globex")
+    upload_file(rival, wheels("t0asting"))
+    sign_in(client, other.token)
+    assert client.get("/portal/skills/t0asting").status_code == 404
+    client.cookies.clear()
+    sign_in(client, rival.token)
+    assert client.get("/portal/skills/t0asting").status_code == 200
+    yank = post_form(client, "/portal/skills/t0asting",
+                     "/portal/skills/t0asting/releases/1.0.0/yank", yanked="1")
+    assert yank.status_code == 303
+    releases = client.get("/v1/skills/t0asting/releases",
+                          headers={"Authorization": f"Bearer {rival.token}"}).json()
+    assert [release["yanked"] for release in releases] == [True]
