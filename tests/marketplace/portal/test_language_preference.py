@@ -8,7 +8,11 @@ import html
 
 from fastapi.testclient import TestClient
 
+from marketplace.accounts import service as accounts
+from marketplace.accounts.models import ApiTokenCreate
+from marketplace.app import create_app
 from marketplace.portal.i18n import LANG_COOKIE
+from marketplace.settings import Settings
 from tests.marketplace.conftest import PartnerFactory
 from tests.marketplace.portal.conftest import alerts, post_form, sign_in
 
@@ -115,3 +119,21 @@ def test_the_portals_own_refusals_follow_the_language_too(
                       password="correct horse battery", repeat="correct horse battery")
     assert [html.unescape(text) for text in alerts(again.text)] == [
         "うまくいきませんでした: ポータルのパスワードを設定できるのはパートナーの管理者だけです。"]
+
+
+def test_the_configured_default_comes_after_the_browser_and_the_account(
+        settings: Settings, make_partner: PartnerFactory) -> None:
+    app = create_app(settings.model_copy(update={"default_locale": "zh"}), create_schema=True)
+    try:
+        with app.state.db.write() as session:
+            partner = accounts.ensure_partner(session, "acme", "acme@example.com")
+            token = accounts.issue_token(session, partner.id, ApiTokenCreate()).token
+            session.commit()
+        with TestClient(app) as client:
+            assert _lang(client.get("/portal/sign-in").text) == "zh"
+            assert _lang(client.get("/portal/sign-in", headers=KOREAN).text) == "ko"
+            sign_in(client, token)
+            post_form(client, "/portal/account", "/portal/account/language", locale="es")
+            assert _lang(client.get("/portal/account", headers=KOREAN).text) == "es"
+    finally:
+        app.state.db.dispose()
