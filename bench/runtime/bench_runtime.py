@@ -424,9 +424,11 @@ def plot(results: dict[str, Any], path: Path) -> None:
     ax.grid(True, alpha=0.3)
     ax.legend(loc="upper left", fontsize=8, frameon=False)
     machine = results["machine"]
+    load = results.get("load_average_at_start")
     fig.text(0.99, 0.01, f"{machine['cpus']} CPUs, Python {machine['python']}, "
-             f"{results['startup_rounds']} runs per point", ha="right", fontsize=7,
-             color="gray")
+             f"{results['startup_rounds']} runs per point"
+             + (f", load average {load[0]:.1f} at the start" if load else ""),
+             ha="right", fontsize=7, color="gray")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
