@@ -266,7 +266,8 @@ def refund(db: Database, provider: PaymentProvider, purchase_id: uuid.UUID,
 
 
 def payments_of(db: Database, purchase_id: uuid.UUID) -> list[PurchasePayment]:
-    """The purchase's recorded payments, oldest first, with what each has had refunded."""
+    """The purchase's recorded payments, its own first, then the others oldest first,
+    with what each has had refunded."""
     with db.read() as session:
         if session.get(Licence, purchase_id) is None:
             raise NotFound(N_("No such purchase."))
@@ -281,7 +282,8 @@ def payments_of(db: Database, purchase_id: uuid.UUID) -> list[PurchasePayment]:
                 "payment_id": link.payment_id, "sale_id": sale.sale_id, "kind": link.kind,
                 "amount": sale.gross, "refunded": sale.refunded, "currency": sale.currency,
                 "occurred_at": sale.occurred_at}))
-        return sorted(answer, key=lambda row: (row.occurred_at, row.sale_id))
+        return sorted(answer, key=lambda row: (row.kind != "purchase", row.occurred_at,
+                                               row.sale_id))
 
 
 def cancel_subscription(db: Database, provider: PaymentProvider, key: str | None,
