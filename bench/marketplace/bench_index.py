@@ -154,7 +154,7 @@ def build_wheel(folder: Path, name: str, version: str, size: int) -> Path:
 
 
 def upload_and_install(url: str, data_dir: Path, database_url: str | None,
-                       work: Path) -> dict[str, float]:
+                       work: Path, repetitions: int = 5) -> dict[str, float]:
     env = {**os.environ, "ROBEING_DATA_DIR": str(data_dir)}
     if database_url:
         env["ROBEING_DATABASE_URL"] = database_url
@@ -183,8 +183,8 @@ def upload_and_install(url: str, data_dir: Path, database_url: str | None,
     direct: list[float] = []
     pip = [sys.executable, "-m", "pip", "install", "--isolated", "--no-deps", "-q",
            "--disable-pip-version-check", "--no-cache-dir"]
-    for i in range(5):
-        for kind in ("index", "direct"):
+    for i in range(repetitions):
+        for kind in (("index", "direct") if i % 2 == 0 else ("direct", "index")):
             target = work / f"t-{kind}-{i}"
             args = [*pip, "--target", str(target)]
             args += (["--index-url", f"{url}/simple/", "bench-upload==1.0.14"]
@@ -195,7 +195,11 @@ def upload_and_install(url: str, data_dir: Path, database_url: str | None,
             shutil.rmtree(target)
     return {"upload_1mb_median_ms": statistics.median(timings),
             "pip_index_s": statistics.median(index), "pip_direct_s": statistics.median(direct),
-            "pip_overhead": statistics.median(index) / statistics.median(direct) - 1}
+            "pip_overhead": statistics.median(index) / statistics.median(direct) - 1,
+            # each index install against the direct one next to it: steadier on a busy machine
+            "pip_overhead_paired": statistics.median(a / b for a, b in zip(index, direct,
+                                                                            strict=True)) - 1,
+            "pip_repetitions": repetitions}
 
 
 def bench_ours(label: str, skills: int, duration: int, work: Path,
@@ -336,6 +340,34 @@ def search_only(skills: int, duration: int, label: str) -> None:
     write_report(results, ROOT / "docs" / "marketplace")
 
 
+def pip_only(skills: int, repetitions: int) -> None:
+    """Upload and pip timings on both databases, replacing those cells in ``results.json``."""
+    path = HERE / "results.json"
+    results: list[dict[str, Any]] = json.loads(path.read_text())
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for label in ("sqlite", "postgresql"):
+            with contextlib.ExitStack() as stack:
+                url = stack.enter_context(postgres_schema()) if label == "postgresql" else None
+                if label == "postgresql" and url is None:
+                    continue
+                data_dir = work / f"data-{label}"
+                seed(Settings(data_dir=data_dir, database_url=url), skills, 3)
+                with marketplace(data_dir, url) as (base_url, _):
+                    timings = upload_and_install(base_url, data_dir, url, work, repetitions)
+            run = (f"{stamp}, `python bench/marketplace/bench_index.py --pip-only "
+                   f"{repetitions}`, load {Path('/proc/loadavg').read_text().split()[0]}")
+            print(json.dumps({"server": f"robeing ({label})", **timings}), flush=True)
+            row = next(r for r in results if r["server"] == f"robeing ({label})"
+                       and r["skills"] == skills)
+            row.update(timings, pip_run=run)
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    from report import write_report
+
+    write_report(results, ROOT / "docs" / "marketplace")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skills", type=int, default=10_000)
@@ -345,6 +377,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--search-only", action="store_true",
                         help="measure only search and merge it into the existing results")
+    parser.add_argument("--pip-only", type=int, metavar="N", default=0,
+                        help="only upload and pip timings, N interleaved installs each; "
+                             "merged into results.json")
     parser.add_argument("--label", default="search-only",
                         help="names a --search-only run in search_history.json")
     args = parser.parse_args()
@@ -354,6 +389,9 @@ def main() -> None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     if args.search_only:
         search_only(args.skills, args.duration, args.label)
+        return
+    if args.pip_only:
+        pip_only(args.skills, args.pip_only)
         return
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -153,12 +153,20 @@ def write_report(results: list[dict[str, Any]], folder: Path) -> None:
                      f"{_cell(r, 'project_json')} | {_cell(r, 'root')} | "
                      f"{r.get('rss_mb', 0):.0f} MB |")
     lines += ["", "| server | upload of a 1 MB wheel (median) | pip install from the index | "
-              "pip install of the wheel file | overhead |", "|---|---|---|---|---|"]
+              "pip install of the wheel file | overhead | overhead, paired | measured |",
+              "|---|---|---|---|---|---|---|"]
     for r in results:
         if "upload_1mb_median_ms" in r:
+            paired = (f"{r['pip_overhead_paired'] * 100:+.1f} % "
+                      f"({r['pip_repetitions']} pairs)" if "pip_overhead_paired" in r else "–")
             lines.append(f"| {r['server']} | {r['upload_1mb_median_ms']:.0f} ms | "
-                         f"{r['pip_index_s']:.2f} s | {r['pip_direct_s']:.2f} s | "
-                         f"{r['pip_overhead'] * 100:+.1f} % |")
+                         f"{r['pip_index_s']:.3f} s | {r['pip_direct_s']:.3f} s | "
+                         f"{r['pip_overhead'] * 100:+.1f} % | {paired} | "
+                         f"{r.get('pip_run', r.get('run', '–'))} |")
+    lines += ["", "*overhead* compares the medians of the index and the direct installs; "
+              "*paired* is the median over pairs of the index install against the direct "
+              "one run next to it (alternating which goes first), steadier when the machine's "
+              "load moves during the run."]
     lines += ["", "Targets (issue 3): " + "; ".join(f"{k}: {v}" for k, v in TARGETS.items())
               + "; upload median < 150 ms; pip overhead within 5 %; RSS < 200 MB.", "",
               "## Search", ""]
@@ -222,8 +230,17 @@ def write_report(results: list[dict[str, Any]], folder: Path) -> None:
               "max-age` for clients. A shared cache (Redis) was not added: each process "
               "computes a page once per change anyway, and a network round trip on every "
               "hit would cost more than the in-process hit it replaced.",
-              "- pip timings are medians of 5 interleaved installs of one wheel (`--no-deps`, "
-              "no cache); a few percent either way is noise at this size.",
+              "- pip timings: one 1 MB wheel, `--no-deps`, no cache, `--target` a fresh "
+              "folder, index and direct installs interleaved; the full run made 5 pairs, "
+              "`--pip-only N` makes N. **pip overhead not met** in the 25-pair run of "
+              "2026-11-24 22:56 UTC (load 5.4–6.0, installs 4× slower than on a quiet "
+              "machine): +7.9 % / +8.1 % by medians, +11.8 % / +6.5 % paired (SQLite / "
+              "PostgreSQL), about 0.12–0.15 s per install. The server's part, timed alone "
+              "on the same machine: the project page 2–4 ms, the `.metadata` file 7 ms and "
+              "the 1 MB wheel 28 ms (a read session of three queries, then a write "
+              "transaction that counts the download, then `FileResponse` in 64 KB chunks); "
+              "the rest is pip's own index work. The download route (`marketplace/index`) "
+              "was left as it is here.",
               "- Peers were served the same 1,000 projects × 3 wheels (pypiserver from a "
               "folder, devpi-server from an index filled with twine, `--offline-mode`).", ""]
     lines += _search_history(here)
