@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from marketplace.catalog import search as catalog_search
 from marketplace.catalog import service
@@ -65,6 +67,27 @@ def test_body_is_the_models_json(client: TestClient, catalog: Any, db: Database,
                                  limit=params.get("limit", 20))
     assert response.content == model_body(db, query, shown)
     assert response.json()["items"], "every case should find something"
+
+
+@settings(max_examples=40, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.sampled_from(["invoice", "in", "voi", "tax", "go", "sync", "테스트",
+                                       "스킬", "really", "a", "%", "_x", "zzz"]),
+                      max_size=3),
+       sort=st.sampled_from(list(catalog_search.Sort)),
+       category=st.sampled_from([None, "finance", "social"]),
+       shown=st.sampled_from(["en", "ko", "ja"]), limit=st.integers(1, 5))
+def test_any_query_gets_the_models_json(client: TestClient, catalog: Any, db: Database,
+                                        words: list[str], sort: catalog_search.Sort,
+                                        category: str | None, shown: str,
+                                        limit: int) -> None:
+    params: dict[str, Any] = {"q": " ".join(words), "sort": sort.value, "limit": limit,
+                              **({"category": category} if category else {})}
+    response = client.get("/v1/skills", params=params, headers={"Accept-Language": shown})
+    assert response.status_code == 200, response.text
+    query = catalog_search.Query(text=" ".join(words), category=category, sort=sort,
+                                 limit=limit)
+    assert response.content == model_body(db, query, shown)
 
 
 def test_cursor_pages_match_the_model_too(client: TestClient, catalog: Any,
