@@ -48,7 +48,8 @@ def test_a_refusal_keeps_its_template_and_values(make_state: StateFactory,
     error = caught.value
     assert str(error) == "Only an admin of the partner may request its promotion."
     assert error.template == str(error) and error.params == {}
-    assert said(error.template, error.params, "ko") == "파트너의 관리자만 승급을 요청할 수 있습니다."
+    assert said(error.template, error.params, "ko") == (
+        "파트너의 관리자만 승급을 요청할 수 있습니다.")
     assert said(error.template, error.params, "ja") == (
         "昇格を申請できるのはパートナーの管理者だけです。")
 
