@@ -3,13 +3,15 @@ ledger reverses its split in proportion, exactly as for the purchase's own payme
 
 from __future__ import annotations
 
+import time
 import uuid
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import select
+from sqlmodel import col, select
 
 from marketplace.billing import OfflineProvider
+from marketplace.billing.webhooks import make_delivery
 from marketplace.commerce.models import Licence
 from marketplace.db import Database
 from marketplace.ledger.models import RefundEntry, SaleEntry
@@ -98,3 +100,30 @@ def test_a_payment_of_another_purchase_is_not_refunded(
     bad = client.post(f"/v1/purchases/{mine['purchase_id']}/refunds", headers=staff.bearer,
                       json={"payment_id": "pi with spaces"})
     assert bad.status_code == 422
+
+
+def test_a_dispute_of_a_renewal_revokes_the_licence(
+        client: TestClient, app: FastAPI, seller: Seller, db: Database) -> None:
+    provider: OfflineProvider = app.state.payments
+    assert set_price(client, seller, kind="subscription", amount=PRICE).status_code == 200
+    bought = buy(client, payment_method="pm_card_visa").json()
+    with db.read() as session:
+        licence = session.get(Licence, uuid.UUID(bought["purchase_id"]))
+        assert licence is not None and licence.subscription_id is not None
+    provider.simulator.renew_subscription(licence.subscription_id)
+    provider.deliver_pending()
+    with db.read() as session:
+        renewal = session.exec(select(SaleEntry).where(
+            col(SaleEntry.sale_id).startswith("invoice-"))).one()
+    dispute = {"id": "evt_dispute_renewal", "object": "event", "type": "charge.dispute.created",
+               "created": int(time.time()), "livemode": False, "data": {"object": {
+                   "id": "dp_1", "object": "dispute", "amount": PRICE, "charge": "ch_x",
+                   "payment_intent": renewal.provider_payment_id, "reason": "fraudulent"}}}
+    delivery = make_delivery(dispute, "whsec_offline_test_mode", int(time.time()))
+    answer = client.post("/v1/billing/stripe/webhook", content=delivery.payload,
+                         headers={"Stripe-Signature": delivery.signature_header})
+    assert answer.status_code == 200 and answer.json()["outcome"].endswith("(dispute)")
+    with db.read() as session:
+        row = session.get(Licence, licence.id)
+        assert row is not None and (row.status, row.revoked_reason) == (
+            "revoked", "charge disputed")
