@@ -60,8 +60,9 @@ def test_staff_refund_a_renewal_in_part_then_in_full(
     with db.read() as session:
         sales = {s.sale_id: s for s in session.exec(select(SaleEntry))}
         by_sale: dict[str, list[RefundEntry]] = {}
-        for row in session.exec(select(RefundEntry).order_by(RefundEntry.refunded_total)):
-            by_sale.setdefault(row.sale_id, []).append(row)
+        for back in session.exec(select(RefundEntry).order_by(
+                col(RefundEntry.refunded_total))):
+            by_sale.setdefault(back.sale_id, []).append(back)
         renewal_sale, first_sale = sales[renewal["sale_id"]], sales[first["sale_id"]]
         (first_part,) = by_sale[first["sale_id"]]
         renewal_part, renewal_rest = by_sale[renewal["sale_id"]]
