@@ -17,11 +17,14 @@ from typing import Annotated, Final
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from marketplace.messages import N_
 from robeing_sdk.models import CurrencyCode
 
 MAX_AMOUNT: Final = 10**15
 """Larger than any real monthly figure in minor units; fits a 64-bit integer with room."""
 SHIPPED: Final = "costs.toml"
+SHIPPED_PATH: Final = f"marketplace/metrics/{SHIPPED}"
+SHIPPED_SOURCE: Final = N_("{path} (the seed's figures, shipped)")
 MONTH: Final = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 Amount = Annotated[int, Field(ge=0, le=MAX_AMOUNT)]
@@ -120,8 +123,8 @@ def load_costs(path: Path | None = None) -> tuple[CostConfig, str]:
     """The cost data and where it came from: ``path``, else the setting, else the shipped file."""
     path = path or MetricsSettings().costs_file
     if path is None:
-        return parse_costs(shipped_text(), f"marketplace/metrics/{SHIPPED} (shipped)"), \
-            f"marketplace/metrics/{SHIPPED} (the seed's figures, shipped)"
+        return parse_costs(shipped_text(), f"{SHIPPED_PATH} (shipped)"), \
+            SHIPPED_SOURCE.format(path=SHIPPED_PATH)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

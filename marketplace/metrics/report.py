@@ -16,7 +16,7 @@ from sqlmodel import Session
 from marketplace.i18n import translations
 from marketplace.messages import N_
 from marketplace.metrics import economics, queries
-from marketplace.metrics.costs import CostConfig
+from marketplace.metrics.costs import SHIPPED_PATH, SHIPPED_SOURCE, CostConfig
 from marketplace.metrics.schemas import (
     Amount,
     CostCategory,
@@ -85,6 +85,8 @@ def _months_between(earlier: datetime, later: datetime) -> int:
 
 
 def _costs(costs: CostConfig, source: str, locale: str) -> Costs:
+    if source == SHIPPED_SOURCE.format(path=SHIPPED_PATH):  # the one source with words
+        source = _say(locale, SHIPPED_SOURCE, path=SHIPPED_PATH)
     currency = costs.currency
     categories = [CostCategory(
         name=name, items=[CostItem(name=item, cost=Amount.of(amount, currency, locale))

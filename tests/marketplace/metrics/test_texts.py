@@ -19,6 +19,7 @@ EXPECTED = {
         "needed_source": "total monthly cost / margin per robeing, rounded up",
         "target_source": "unit_economics.target_price (cost data)",
         "even_source": "cost per robeing x 130/100",
+        "costs_source": "marketplace/metrics/costs.toml (the seed's figures, shipped)",
     },
     "ko": {
         "cac_source": "설정된 이번 달 고객 획득 비용 / 신규 유료 구매자 수, 올림",
@@ -27,6 +28,7 @@ EXPECTED = {
         "needed_source": "월 총비용 / 로빙당 마진, 올림",
         "target_source": "unit_economics.target_price (비용 데이터)",
         "even_source": "로빙당 비용 x 130/100",
+        "costs_source": "marketplace/metrics/costs.toml (시드의 수치, 함께 배포됨)",
     },
     "ja": {
         "cac_source": "設定された当月の獲得費用 / 新規の有料購入者数、切り上げ",
@@ -35,6 +37,7 @@ EXPECTED = {
         "needed_source": "月間総コスト / ロビーイングあたりのマージン、切り上げ",
         "target_source": "unit_economics.target_price（コストデータ）",
         "even_source": "ロビーイングあたりのコスト x 130/100",
+        "costs_source": "marketplace/metrics/costs.toml（シードの数値、同梱）",
     },
 }
 
@@ -53,6 +56,7 @@ def test_sources_and_reasons_speak_the_requests_language(client: TestClient,
     assert unit["robeings_needed_for_profit"]["source"] == expected["needed_source"]
     assert unit["target_price"]["source"] == expected["target_source"]
     assert unit["break_even_price"]["source"] == expected["even_source"]
+    assert body["costs"]["source"] == expected["costs_source"]
 
 
 def test_the_staff_members_own_language_applies(client: TestClient,
