@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import uuid
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from marketplace import commerce
@@ -161,18 +163,25 @@ def download(a: str, b: str, sha256: str, filename: str, session: ReadSession,
         return Response(file.core_metadata, media_type="text/plain; charset=utf-8",
                         headers=immutable)
     path = store.local_path(sha256)
-    stream = None if path is not None else _open_stored(store, sha256, filename)
+    response: Response = (
+        FileResponse(path, media_type=content_type(filename), filename=filename,
+                     content_disposition_type="attachment", headers=immutable)
+        if path is not None else
+        StreamingResponse(_open_stored(store, sha256, filename),
+                          media_type=content_type(filename), headers=immutable))
+    # Counted once the bytes are sent (a background task), so pip never waits on the
+    # write transaction; counting is best effort and never fails a download.
+    response.background = BackgroundTask(_count_download, db, file.id, filename)
+    return response
+
+
+def _count_download(db: Database, file_id: uuid.UUID, filename: str) -> None:
     try:
         with db.write() as writer:
-            releases.count_download(writer, file.id)
+            releases.count_download(writer, file_id)
             writer.commit()
-    except MarketplaceError:  # counting is best effort; never fail a download for it
+    except MarketplaceError:
         log.warning("download of %s not counted: database busy", filename)
-    if path is not None:
-        return FileResponse(path, media_type=content_type(filename), filename=filename,
-                            content_disposition_type="attachment", headers=immutable)
-    return StreamingResponse(stream, media_type=content_type(filename), headers=immutable)
-
 
 def _open_stored(store: ArtifactStore, sha256: str, filename: str) -> BinaryIO:
     """The file's bytes, opened before anything is counted: a blob missing from the store
