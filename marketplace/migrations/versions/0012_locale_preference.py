@@ -27,5 +27,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('partner') as batch:  # SQLite rebuilds the table to drop
-        batch.drop_column('locale')
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+), not a batch rebuild: rebuilding
+    # ``partner`` fails once other tables' rows point at it.
+    op.drop_column('partner', 'locale')

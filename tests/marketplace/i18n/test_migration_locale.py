@@ -32,6 +32,12 @@ def test_existing_accounts_get_no_preference_and_downgrade_drops_it(
             "VALUES (:id, 'acme', 'acme@example.com', 'community', false, :at)"),
             {"id": partner_id.hex if connection.dialect.name == "sqlite" else partner_id,
              "at": datetime.now(UTC)})
+        connection.execute(text(  # a row pointing at the partner: the downgrade keeps it
+            "INSERT INTO api_token (id, partner_id, description, token_hash, prefix, "
+            "created_at) VALUES (:id, :partner, 'ci', :hash, 'rb_', :at)"),
+            {"id": uuid.uuid4().hex if connection.dialect.name == "sqlite" else uuid.uuid4(),
+             "partner": partner_id.hex if connection.dialect.name == "sqlite" else partner_id,
+             "hash": "0" * 64, "at": datetime.now(UTC)})
     schema.upgrade(empty_db, REVISION)
     with empty_db.engine.begin() as connection:
         assert connection.execute(text("SELECT name, locale FROM partner")).all() == [
@@ -42,6 +48,7 @@ def test_existing_accounts_get_no_preference_and_downgrade_drops_it(
     assert "locale" not in _columns(empty_db)
     with empty_db.engine.connect() as connection:
         assert connection.execute(text("SELECT name FROM partner")).scalars().all() == ["acme"]
+        assert connection.execute(text("SELECT count(*) FROM api_token")).scalar() == 1
         assert schema.current_revision(connection) == BEFORE
     schema.upgrade(empty_db, REVISION)
     assert "locale" in _columns(empty_db)
