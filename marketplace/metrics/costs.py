@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from marketplace.messages import N_
+from marketplace.messages import N_, Message, problem_of
 from robeing_sdk.models import CurrencyCode
 
 MAX_AMOUNT: Final = 10**15
@@ -29,6 +30,11 @@ MONTH: Final = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 Amount = Annotated[int, Field(ge=0, le=MAX_AMOUNT)]
 Name = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+def _invalid(template: str, /, **params: object) -> PydanticCustomError:
+    """A validator's refusal with its ``N_`` template kept in ``ctx`` for translation."""
+    return PydanticCustomError("cost_data", template, {"template": template, **params})
 
 
 class MetricsSettings(BaseSettings):
@@ -61,7 +67,7 @@ class Acquisition(BaseModel):
     def _months(cls, value: dict[str, int]) -> dict[str, int]:
         for key in value:
             if not MONTH.match(key):
-                raise ValueError(f"{key!r} is not a month; use YYYY-MM")
+                raise _invalid(N_("{key} is not a month; use YYYY-MM"), key=repr(key))
         return value
 
     def spend_for(self, month: str) -> int | None:
@@ -83,7 +89,7 @@ class CostConfig(BaseModel):
     def _not_empty(cls, value: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
         for name, items in value.items():
             if not items:
-                raise ValueError(f"category {name} has no cost items")
+                raise _invalid(N_("category {name} has no cost items"), name=name)
         return value
 
     def category_totals(self) -> dict[str, int]:
@@ -95,23 +101,38 @@ class CostConfig(BaseModel):
 
 
 class CostDataError(ValueError):
-    """The cost file cannot be read or is invalid; the message is one sentence."""
+    """The cost file cannot be read or is invalid; the message is one sentence.
 
-    def __init__(self, source: str, problem: str) -> None:
-        self.source, self.problem = source, problem
-        super().__init__(f"The cost data in {source} is invalid: {problem}.")
+    ``message`` keeps it as a template and values so the CLI and the API can say it in
+    their reader's language; ``str(error)`` and ``problem`` are English.
+    """
+
+    def __init__(self, source: str, problem: Message, field: str = "") -> None:
+        self.source = source
+        self.problem = f"{field}: {problem.english()}" if field else problem.english()
+        self.message = Message(
+            N_("The cost data in {source} is invalid: {field}: {problem}.") if field
+            else N_("The cost data in {source} is invalid: {problem}."),
+            {"source": source, "problem": problem, **({"field": field} if field else {})})
+        super().__init__(self.message.english())
+
+    def said(self, locale: str) -> str:
+        """The sentence in ``locale`` (English when a part of it has no translation)."""
+        from marketplace.i18n import catalogs
+
+        return self.message.say(catalogs(locale)) or self.message.english()
 
 
 def parse_costs(text: str, source: str) -> CostConfig:
     try:
         return CostConfig.model_validate(tomllib.loads(text))
-    except tomllib.TOMLDecodeError as exc:
-        raise CostDataError(source, str(exc)) from None
+    except tomllib.TOMLDecodeError as exc:  # tomllib's own words name the line and column
+        raise CostDataError(source, Message(N_("it is not valid TOML ({reason})"),
+                                            {"reason": str(exc)})) from None
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first.get("loc", ()))
-        message = str(first.get("msg", "is invalid")).removeprefix("Value error, ")
-        raise CostDataError(source, f"{where + ': ' if where else ''}{message}") from None
+        raise CostDataError(source, problem_of(first), where) from None
 
 
 def shipped_text() -> str:
@@ -128,8 +149,9 @@ def load_costs(path: Path | None = None) -> tuple[CostConfig, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise CostDataError(str(path), exc.strerror if isinstance(exc, OSError)
-                            and exc.strerror else str(exc)) from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise CostDataError(str(path), Message(N_("it cannot be read ({reason})"),
+                                               {"reason": reason})) from None
     return parse_costs(text, str(path)), f"{path} (ROBEING_METRICS_COSTS_FILE)"
 
 

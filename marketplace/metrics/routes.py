@@ -47,7 +47,6 @@ def metrics(
     try:
         costs, source = load_costs()
     except CostDataError as exc:
-        raise CostDataInvalid(N_("The cost data in {source} is invalid: {problem}."),
-                              source=exc.source, problem=exc.problem) from None
+        raise CostDataInvalid(exc.message) from None
     return build_report(session, window(month, partners.now()), costs, source,
                         request_locale(request), robeings)

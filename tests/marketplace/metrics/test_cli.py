@@ -62,5 +62,5 @@ def test_bad_input_is_one_sentence(tmp_path: Path, settings: Settings) -> None:
     broken = tmp_path / "costs.toml"
     broken.write_text("currency = 'KRW'\n", encoding="utf-8")
     code, output = run(settings, "--costs-file", str(broken))
-    assert code == 1 and "is invalid: unit_economics: Field required." in output
+    assert code == 1 and "is invalid: unit_economics: is required." in output
     assert "Traceback" not in output

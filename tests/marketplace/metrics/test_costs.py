@@ -76,5 +76,6 @@ def test_bad_cost_data_is_refused_in_one_sentence(change: tuple[str, str],
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(CostDataError, match=r"nope\.toml is invalid: No such file"):
+    with pytest.raises(CostDataError,
+                       match=r"nope\.toml is invalid: it cannot be read \(No such file"):
         load_costs(tmp_path / "nope.toml")
