@@ -158,7 +158,15 @@ def from_program_error(exc: Exception) -> MarketplaceError:
     template = getattr(exc, "template", None)
     if template is None:  # a sentence the program does not mark for translation: English
         return status(str(exc))
-    return status(Message.of(template, getattr(exc, "params", {})))  # partners' catalogs
+    if isinstance(template, tuple):  # the program's own plural pair (it cannot import ours)
+        template = Plural(*template)
+    params = dict(getattr(exc, "params", {}))
+    problem = getattr(exc, "problem", None)
+    if isinstance(problem, dict):  # a program file's field problem, said in the same language
+        from marketplace.messages import problem_of
+
+        params["problem"] = problem_of(problem)
+    return status(Message.of(template, params))  # partners' catalogs
 
 
 __all__ = [

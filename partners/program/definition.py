@@ -17,9 +17,16 @@ from pathlib import Path
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import ErrorDetails
 
 from partners.program.benefits import Benefit, Capability
-from partners.program.errors import ProgramDataError, ScheduleConflictError, invalid
+from partners.program.errors import (
+    Plural,
+    ProgramDataError,
+    ScheduleConflictError,
+    invalid,
+    ngettext,
+)
 from partners.program.requirements import Requirement
 from partners.program.revenue_share import RevenueShareSchedule, check_schedules
 from partners.program.tiers import Tier
@@ -66,7 +73,8 @@ class Program(BaseModel):
         try:
             check_schedules(self.schedules)
         except ScheduleConflictError as exc:
-            raise invalid(exc.template or str(exc), **exc.params) from None
+            raise invalid(exc.template if isinstance(exc.template, str) else str(exc),
+                          **exc.params) from None
         return self
 
     def requirements_for(self, tier: Tier) -> tuple[Requirement, ...]:
@@ -91,36 +99,56 @@ def _render(path: tuple[int | str, ...]) -> str:
     return text
 
 
-def _describe(error: ValidationError) -> str:
+def _refusal(error: ValidationError, source: str) -> ProgramDataError:
     """The first problem as ``field: what is wrong``, counting the other distinct problems.
 
     An error at a location that encloses another error's location (a union member that did
     not match, a tuple left too short by its failed item) is a consequence, not a problem.
+    The first problem's pydantic error is kept as ``problem`` so that the one place that
+    shows the sentence can say the problem in its reader's language too.
     """
-    found: dict[tuple[int | str, ...], str] = {}
+    found: dict[tuple[int | str, ...], ErrorDetails] = {}
     for item in error.errors():
-        found.setdefault(_field_path(item["loc"]), str(item["msg"]))
-    problems = [(path, msg) for path, msg in found.items()
+        found.setdefault(_field_path(item["loc"]), item)
+    problems = [(path, item) for path, item in found.items()
                 if not any(other[:len(path)] == path and other != path for other in found)]
-    path, msg = problems[0]
-    message = msg.removeprefix("Value error, ").rstrip(".")
+    path, first = problems[0]
+    values = {"source": source, "field": _render(path),
+              "problem": first["msg"].removeprefix("Value error, ").rstrip(".")}
     more = len(problems) - 1
-    extra = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-    return f"{_render(path)}: {message}{extra}" if path else f"{message}{extra}"
+    template: str | Plural
+    if more and path:
+        template = ngettext(
+            "{source} is not a valid partner program: {field}: {problem} (and {n} more "
+            "problem).", "{source} is not a valid partner program: {field}: {problem} "
+            "(and {n} more problems).", more)
+    elif more:
+        template = ngettext(
+            "{source} is not a valid partner program: {problem} (and {n} more problem).",
+            "{source} is not a valid partner program: {problem} (and {n} more problems).",
+            more)
+    else:
+        template = N_("{source} is not a valid partner program: {field}: {problem}.") if path \
+            else N_("{source} is not a valid partner program: {problem}.")
+    if not path:
+        del values["field"]
+    refusal = ProgramDataError.localizable(template, context={"source": source}, **values)
+    refusal.problem = dict(first)
+    return refusal
 
 
 def parse_program(text: str, source: str = "<string>") -> Program:
     """Validate TOML text as a program; one-sentence :class:`ProgramDataError` if it is not."""
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProgramDataError(f"{source} is not valid TOML: {exc}.", source=source) from None
+    except tomllib.TOMLDecodeError as exc:  # tomllib's words name the line and column
+        raise ProgramDataError.localizable(N_("{source} is not valid TOML: {reason}."),
+                                           context={"source": source}, source=source,
+                                           reason=str(exc)) from None
     try:
         return Program.model_validate(data)
     except ValidationError as exc:
-        raise ProgramDataError(
-            f"{source} is not a valid partner program: {_describe(exc)}.", source=source
-        ) from None
+        raise _refusal(exc, source) from None
 
 
 def load_program(path: Path | str) -> Program:
@@ -129,8 +157,9 @@ def load_program(path: Path | str) -> Program:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ProgramDataError(f"{path} cannot be read: {exc.strerror}.",
-                               source=str(path)) from None
+        raise ProgramDataError.localizable(N_("{source} cannot be read: {reason}."),
+                                           context={"source": str(path)}, source=str(path),
+                                           reason=exc.strerror or str(exc)) from None
     return parse_program(text, str(path))
 
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
 from pydantic_core import PydanticCustomError
 
@@ -45,17 +45,40 @@ if TYPE_CHECKING:
     from robeing_sdk.models import Money
 
 
+class Plural(NamedTuple):
+    """A plural template pair and its number ``n`` (also a value of the sentence); the
+    catalog's plural rules pick the form, never an added "s"."""
+
+    singular: str
+    plural: str
+    n: int
+
+    def english(self) -> str:
+        return self.singular if self.n == 1 else self.plural
+
+
+def ngettext(singular: str, plural: str, n: int) -> Plural:
+    """Mark a plural template pair for extraction; it is chosen and translated when shown."""
+    return Plural(singular, plural, n)
+
+
 class ProgramError(Exception):
     """Base of every error the partner program raises."""
 
-    template: str | None = None
+    template: str | Plural | None = None
     params: dict[str, Any] = {}  # noqa: RUF012 - replaced per instance, never mutated
 
     @classmethod
-    def localizable(cls, template: str, /, *, context: dict[str, Any] | None = None,
+    def localizable(cls, template: str | Plural, /, *, context: dict[str, Any] | None = None,
                     **params: Any) -> Self:
-        """The error from an ``N_`` template and its values; ``context`` fills attributes."""
-        error = cls(template.format(**params), **(context or {}))
+        """The error from an ``N_`` template (or an :func:`ngettext` pair) and its values;
+        ``context`` fills attributes."""
+        if isinstance(template, Plural):
+            params = {"n": template.n, **params}
+            english = template.english()
+        else:
+            english = template
+        error = cls(english.format(**params), **(context or {}))
         error.template, error.params = template, params
         return error
 
@@ -72,8 +95,12 @@ def invalid(template: str, /, **params: Any) -> PydanticCustomError:
 class ProgramDataError(ProgramError):
     """The program data (requirements, benefits, schedules) is not valid.
 
-    The message is one sentence naming the file, the field and what is wrong with it.
+    The message is one sentence naming the file, the field and what is wrong with it; the
+    field's problem is kept as ``problem`` (a template and values, or English from pydantic)
+    so that it can be said in the reader's language as well.
     """
+
+    problem: dict[str, Any] | None = None
 
     def __init__(self, message: str, *, source: str | None = None) -> None:
         super().__init__(message)
@@ -195,6 +222,7 @@ __all__ = [
     "NaiveTimestampError",
     "NoScheduleInEffectError",
     "NotPermittedError",
+    "Plural",
     "ProgramDataError",
     "ProgramError",
     "RefundExceedsPaymentError",
@@ -205,4 +233,5 @@ __all__ = [
     "SplitError",
     "TransitionError",
     "invalid",
+    "ngettext",
 ]

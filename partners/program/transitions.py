@@ -31,6 +31,7 @@ from partners.program.errors import (
     InvalidTransitionError,
     NotPermittedError,
     RequirementsNotMetError,
+    ngettext,
     require_aware,
 )
 from partners.program.evaluation import evaluate
@@ -183,7 +184,9 @@ def give_demotion_notice(state: PartnerState, *, to_tier: Tier, by: Actor, at: d
     period = least if notice is None else notice
     if period < least:
         raise InvalidTransitionError.localizable(
-            N_("A demotion needs at least {days} days' notice."),
+            ngettext("A demotion needs at least {days} day's notice.",
+                     "A demotion needs at least {days} days' notice.",
+                     program.review.demotion_notice_days),
             context={"partner_id": state.partner_id}, days=program.review.demotion_notice_days)
     current = state.tier_at(at)
     if to_tier >= current:
