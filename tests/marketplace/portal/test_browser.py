@@ -91,11 +91,11 @@ def _shoot(page: object, name: str, lang: str) -> None:
 TEXTS = {
     "en": {"published": "Published hello-skill 1.0.0", "pending": "is waiting for a staff "
            "decision", "certified": "Certified", "registered": "Registered",
-           "sales": "1 sale: $49.00", "downloads": "3 downloads",
+           "sales": "1 sale: $49.00", "fees": "$1.72", "downloads": "3 downloads",
            "differ": "The two passwords differ.", "chart": "3 downloads from"},
     "ko": {"published": "hello-skill 1.0.0을(를) 게시했습니다", "pending": "스태프의 결정을 "
            "기다리고 있습니다", "certified": "인증", "registered": "등록",
-           "sales": "판매 1건: US$49.00", "downloads": "다운로드 3회",
+           "sales": "판매 1건: US$49.00", "fees": "US$1.72", "downloads": "다운로드 3회",
            "differ": "두 비밀번호가 다릅니다.", "chart": "다운로드 3회"},
 }
 
@@ -233,12 +233,14 @@ def _walk(page: Any, browser: Any, live_url: str, lang: str, partner_id: uuid.UU
     with db.write() as session:  # a sale and a partial refund, as commerce records them
         ledger.record_sale(session, sale_id="sale-1", partner_id=partner_id,
                            skill_name="hello-skill", amount=4_900, currency="USD",
-                           occurred_at=utcnow(), provider_payment_id="pi_1")
+                           occurred_at=utcnow(), provider_payment_id="pi_1",
+                           provider_fee=172)  # Stripe's 2.9 % + 30¢, the platform's cost
         ledger.record_refund(session, sale_id="sale-1", refund_id="re-1", amount=900,
                              occurred_at=utcnow())
         session.commit()
     page.goto(f"{live_url}/portal/money")
     expect(page.locator("#statement")).to_contain_text(texts["sales"])
+    expect(page.locator("#statement td.processing-fees")).to_have_text(texts["fees"])
     shot(page, "money")
     page.goto(f"{live_url}/portal/account")
     shot(page, "account")

@@ -176,7 +176,7 @@ def test_money_page_shows_the_ledgers_statement(client: TestClient, db: Database
     with db.write() as session:
         ledger.record_sale(session, sale_id="sale-1", partner_id=partner.id,
                            skill_name="hello-skill", amount=2_000, currency="USD",
-                           occurred_at=sold_at, provider_payment_id="pi_1")
+                           occurred_at=sold_at, provider_payment_id="pi_1", provider_fee=88)
         ledger.record_refund(session, sale_id="sale-1", refund_id="re-1", amount=500,
                              occurred_at=sold_at)
         session.commit()
@@ -192,6 +192,31 @@ def test_money_page_shows_the_ledgers_statement(client: TestClient, db: Database
     assert client.get("/portal/money?month=not-a-month").status_code == 200
     korean = client.get(f"/portal/money?month={month}&lang=ko").text
     assert f"{sold_at.year}년 {sold_at.month}월" in korean and "판매 1건" in korean
+
+
+def test_money_page_shows_the_processing_fees(client: TestClient, db: Database,
+                                              make_partner: PartnerFactory) -> None:
+    """The provider's fees (the platform's cost) in the page's language, Babel-formatted;
+    the partner's share stays 30 % of the gross."""
+    partner = make_partner("acme")
+    with db.write() as session:
+        ledger.record_sale(session, sale_id="sale-1", partner_id=partner.id,
+                           skill_name="hello-skill", amount=123_456, currency="USD",
+                           occurred_at=utcnow(), provider_payment_id="pi_1",
+                           provider_fee=3_610)
+        session.commit()
+    sign_in(client, partner.token)
+    english = client.get("/portal/money").text.split('id="statement"')[1]
+    assert '<th>Processing fees</th>' in english
+    assert '<td data-label="Processing fees" class="processing-fees">$36.10</td>' in english
+    assert "$370.36" in english  # the share: 30 % of $1,234.56, fees not deducted
+    assert "paid out of its part; your share is not reduced by them." in english
+    korean = client.get("/portal/money?lang=ko").text.split('id="statement"')[1]
+    assert '<th>결제 처리 수수료</th>' in korean
+    assert ('<td data-label="결제 처리 수수료" class="processing-fees">US$36.10</td>'
+            in korean)
+    assert "플랫폼의 비용으로 플랫폼 몫에서 지불되며, 내 몫은 줄어들지 않습니다." in korean
+    assert "Processing fees" not in korean
 
 
 def test_unknown_portal_pages_are_html_404s(client: TestClient) -> None:
