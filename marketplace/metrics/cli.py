@@ -44,8 +44,10 @@ def metrics(
 
     try:  # typed by a person: a bad value is an error, not a fallback
         chosen = cli_locale() if locale is None else negotiate(locale, strict=True)
-    except LocaleError as exc:
-        fail(str(exc))
+    except LocaleError as exc:  # said in the environment's language, as the SDK says it
+        from marketplace.i18n import sdk_translations
+
+        fail(exc.localized(sdk_translations(cli_locale()).gettext))
     try:
         costs, source = load_costs(costs_file)
     except CostDataError as exc:

@@ -57,9 +57,15 @@ def test_without_locale_the_environment_decides(settings: Settings,
     assert code == 0 and "ビジネス指標" in table and "解約率" in table
 
 
-def test_a_typed_unsupported_locale_is_one_sentence(settings: Settings) -> None:
+def test_a_typed_unsupported_locale_is_one_sentence(settings: Settings,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ROBEING_LOCALE", "en")
     code, output = run(settings, "--locale", "fr")
     assert code == 1 and "'fr' is not supported" in output and "Traceback" not in output
+    monkeypatch.setenv("ROBEING_LOCALE", "ko")
+    code, output = run(settings, "--locale", "fr")
+    assert code == 1 and "Traceback" not in output and "'fr'" in output
+    assert "'fr' 로캘은 지원하지 않아요." in output  # in the environment's language
 
 
 BROKEN = {  # the cost file's problem, by hand, for a missing section and a bad month
