@@ -10,7 +10,6 @@ from typing import Any, BinaryIO
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
-from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from marketplace import commerce
@@ -169,9 +168,9 @@ def download(a: str, b: str, sha256: str, filename: str, session: ReadSession,
         if path is not None else
         StreamingResponse(_open_stored(store, sha256, filename),
                           media_type=content_type(filename), headers=immutable))
-    # Counted once the bytes are sent (a background task), so pip never waits on the
-    # write transaction; counting is best effort and never fails a download.
-    response.background = BackgroundTask(_count_download, db, file.id, filename)
+    # Counted before the bytes go out, so whoever looks right after a download (the
+    # dashboard, the metrics) sees it; counting is best effort and never fails a download.
+    _count_download(db, file.id, filename)
     return response
 
 
