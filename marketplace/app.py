@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from marketplace import schema
+from marketplace.catalog.search_fast import SearchFastPath
 from marketplace.db import Database
 from marketplace.i18n import LocaleNegotiation
 from marketplace.index.service import PageCache
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, *, store: ArtifactStore | None 
     app.state.pages = PageCache(db)
     install_error_handlers(app)
     use_problem_details_for_422(app)
+    app.add_middleware(SearchFastPath)  # inside LocaleNegotiation: the language is known
     app.add_middleware(BodySizeLimit, body_bytes=settings.max_body_bytes,
                        upload_bytes=settings.max_upload_bytes)
     app.add_middleware(LocaleNegotiation, default=settings.default_locale)

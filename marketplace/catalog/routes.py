@@ -9,9 +9,9 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from marketplace.accounts import service as accounts
-from marketplace.caching import cached, cached_json
+from marketplace.caching import cached_json
 from marketplace.catalog import search as catalog_search
-from marketplace.catalog import search_page, service
+from marketplace.catalog import search_fast, search_page, service
 from marketplace.catalog.held import mark_held
 from marketplace.catalog.models import RoleCreate, Skill, SkillDeprecate, SkillPublic
 from marketplace.deps import (
@@ -30,6 +30,7 @@ from robeing_sdk.i18n import fallback_chain
 from robeing_sdk.manifest import PriceKind
 
 router = APIRouter(prefix="/v1/skills", tags=["catalog"])
+LIMITS = search_fast.MAX_CHARS
 
 
 class SkillPage(BaseModel):
@@ -41,36 +42,35 @@ class SkillPage(BaseModel):
             responses=problem_responses(400, 503))
 async def list_skills(
     request: Request, settings: SettingsDep, db: DatabaseDep,
-    q: Annotated[str, Query(max_length=catalog_search.MAX_QUERY_CHARS,
+    q: Annotated[str, Query(max_length=LIMITS["q"],
                             description="Words to find in names, summaries, descriptions.")] = "",
-    category: Annotated[str | None, Query(max_length=32)] = None,
+    category: Annotated[str | None, Query(max_length=LIMITS["category"])] = None,
     locale: Annotated[str | None, Query(
-        max_length=35, description="Only skills with texts in this language, shown in it "
-                                   "(ko, en, ja, zh, es; a tag such as ko-KR is fine). "
-                                   "Without it, ``Accept-Language`` picks the language "
-                                   "shown.")] = None,
+        max_length=LIMITS["locale"],
+        description="Only skills with texts in this language, shown in it "
+                    "(ko, en, ja, zh, es; a tag such as ko-KR is fine). "
+                    "Without it, ``Accept-Language`` picks the language shown.")] = None,
     price: PriceKind | None = None,
-    tier: Annotated[str | None, Query(max_length=20, description="Partner tier.")] = None,
-    sdk: Annotated[str | None, Query(max_length=64,
+    tier: Annotated[str | None, Query(max_length=LIMITS["tier"],
+                                      description="Partner tier.")] = None,
+    sdk: Annotated[str | None, Query(max_length=LIMITS["sdk"],
                                      description="Only skills whose newest release "
                                                  "supports this SDK version.")] = None,
     sort: catalog_search.Sort = catalog_search.Sort.RELEVANCE,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    cursor: Annotated[str | None, Query(max_length=LIMITS["cursor"])] = None,
     limit: Annotated[int, Query(description="Page size, clamped to 1..100.")] = 20,
 ) -> Response:
     """Results are cached per process until the next publish or yank (the index serial), so
     download counts used by ``sort=downloads`` may lag until then."""
     shown = request_locale(request)  # ?locale= when given (validated before routing)
-    query = catalog_search.Query(text=q, category=category,
-                                 locale=shown.split("_")[0] if locale else None,
-                                 price=price.value if price else None, sdk=sdk,
-                                 sort=sort, cursor=cursor, limit=limit)
+    query = search_fast.query_of(q=q, category=category, locale=locale,
+                                 price=price.value if price else None, sdk=sdk, sort=sort,
+                                 cursor=cursor, limit=limit, shown=shown)
     catalog_search.check_no_nul("tier", tier)
     pages: PageCache = request.app.state.pages
-    key = ("search", repr(query), tier or "", shown)
-    page = await pages.page(key, lambda: search_page.render(db, query, tier, shown))
-    return cached(request, page.body, "application/json", settings.index_cache_seconds,
-                  vary="Accept, Accept-Language", etag=page.etag, gzipped=page.gzipped)
+    page = await pages.page(search_fast.page_key(query, tier, shown),
+                            lambda: search_page.render(db, query, tier, shown))
+    return search_fast.respond(request, page, settings.index_cache_seconds)
 
 
 @router.get("/{name}", response_model=SkillPublic, summary="One skill",
