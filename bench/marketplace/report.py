@@ -260,15 +260,19 @@ def write_report(results: list[dict[str, Any]], folder: Path) -> None:
               "hit would cost more than the in-process hit it replaced.",
               "- pip timings: one 1 MB wheel, `--no-deps`, no cache, `--target` a fresh "
               "folder, index and direct installs interleaved; the full run made 5 pairs, "
-              "`--pip-only N` makes N. **pip overhead not met** in the 25-pair run of "
-              "2026-11-24 22:56 UTC (load 5.4–6.0, installs 4× slower than on a quiet "
-              "machine): +7.9 % / +8.1 % by medians, +11.8 % / +6.5 % paired (SQLite / "
-              "PostgreSQL), about 0.12–0.15 s per install. The server's part, timed alone "
-              "on the same machine: the project page 2–4 ms, the `.metadata` file 7 ms and "
-              "the 1 MB wheel 28 ms (a read session of three queries, then a write "
-              "transaction that counts the download, then `FileResponse` in 64 KB chunks); "
-              "the rest is pip's own index work. The download route (`marketplace/index`) "
-              "was left as it is here.",
+              "`--pip-only N` makes N. **pip overhead not met.** 25-pair runs of "
+              "2026-11-24 23:43 UTC (load 2.1-2.2, the code after cbcc7ea, which counts a "
+              "download before sending it): +7.1 % / +7.4 % by medians, +7.2 % / +6.6 % "
+              "paired (SQLite / PostgreSQL), about 0.05-0.06 s per install. 04e78da, which "
+              "counted in a background task after the bytes were sent, measured right after "
+              "it from its own tree (23:46 UTC, load 0.9-1.3, figures printed, not kept in "
+              "`results.json`): +7.5 % / +8.0 % by medians, +7.1 % / +6.2 % paired, the same "
+              "within the noise, so the count's write transaction is not where the overhead "
+              "is. 22:56 UTC at load 5.4-6.0: +7.9 % / +8.1 %, +11.8 % / +6.5 % paired. The "
+              "server's part, timed alone on the same machine: the project page 2-4 ms, the "
+              "`.metadata` file 7 ms and the 1 MB wheel 28 ms (a read session of three "
+              "queries, the download count's write transaction, then `FileResponse` in "
+              "64 KB chunks); the rest is pip's own index work.",
               "- Peers were served the same 1,000 projects × 3 wheels (pypiserver from a "
               "folder, devpi-server from an index filled with twine, `--offline-mode`).", ""]
     lines += _search_history(here)
