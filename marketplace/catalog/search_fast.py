@@ -44,6 +44,8 @@ _LIMIT: Final = re.compile(r"[1-9][0-9]{0,2}")  # plainly an int; "020" or "2e1"
 # Headers that could make the answer differ from the cached one for someone else.
 _PERSONAL: Final = frozenset({b"authorization", b"cookie"})
 KEYS_REMEMBERED: Final = 4096
+# Longer query strings are not remembered (at most about 4096 x 3 KB with their keys).
+MAX_QUERY_BYTES: Final = 2048
 
 
 def query_of(*, q: str, category: str | None, locale: str | None, price: str | None,
@@ -105,9 +107,11 @@ class SearchFastPath:
 
 
 def _cached_response(scope: Scope) -> Response | None:
-    if any(name in _PERSONAL for name, _ in scope["headers"]):
+    query_string: bytes = scope["query_string"]
+    if len(query_string) > MAX_QUERY_BYTES or any(
+            name in _PERSONAL for name, _ in scope["headers"]):
         return None
-    key = key_for(scope["query_string"], request_locale(HTTPConnection(scope)))
+    key = key_for(query_string, request_locale(HTTPConnection(scope)))
     if key is None:
         return None
     state: Any = scope["app"].state

@@ -113,6 +113,14 @@ def test_anything_unusual_falls_through(query: str) -> None:
     assert search_fast.key_for(query.encode(), "en") is None
 
 
+def test_long_query_strings_are_not_remembered(client: TestClient) -> None:
+    search_fast.key_for.cache_clear()
+    long = "q=" + "%ED%85%8C" * 200 + "&cursor=" + "c" * 400  # a valid length, 2.2 KB
+    assert client.get(f"/v1/skills?{long}").status_code in (200, 400)
+    assert client.get("/v1/skills?q=tax").status_code == 200
+    assert search_fast.key_for.cache_info().currsize == 1  # only the short one
+
+
 def test_the_routes_limits_are_the_fast_paths(app: FastAPI) -> None:
     parameters = app.openapi()["paths"]["/v1/skills"]["get"]["parameters"]
     declared = {p["name"]: max(s.get("maxLength", 0) for s in p["schema"].get("anyOf",
