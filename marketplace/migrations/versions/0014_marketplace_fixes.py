@@ -1,4 +1,6 @@
-"""marketplace fixes: search, held skills, rejected files (issue 3)
+"""no schema change: a reserved slot that the marketplace fixes did not need (issue 3)
+
+Kept as an empty revision so databases already stamped with it stay valid.
 
 Revision ID: ae000000marketfixes
 Revises: ad000000billingfaults
