@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,14 +13,17 @@ from marketplace.partners import service
 from partners.program import RateSource
 from tests.marketplace.conftest import PartnerHandle
 
-TODAY = datetime.now(UTC).date()
+
+def today() -> date:
+    """Read at each use: a run that crosses midnight UTC must not post yesterday's date."""
+    return datetime.now(UTC).date()
 
 
 def body(**overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {"reference": "SC-2026-001", "partner_share_bps": 6500,
                             "platform_fee_bps": 3500,
-                            "starts_on": (TODAY + timedelta(days=10)).isoformat(),
-                            "ends_on": (TODAY + timedelta(days=375)).isoformat()}
+                            "starts_on": (today() + timedelta(days=10)).isoformat(),
+                            "ends_on": (today() + timedelta(days=375)).isoformat()}
     data.update(overrides)
     return data
 
@@ -38,7 +41,7 @@ def test_contract_crud(client: TestClient, make_partner: Any, staff: PartnerHand
     assert one.status_code == 200 and one.json()["reference"] == "SC-2026-001"
     changed = client.patch(f"{base}/{contract['id']}", headers=staff.bearer,
                            json={"partner_share_bps": 7000, "platform_fee_bps": 3000,
-                                 "ends_on": (TODAY + timedelta(days=200)).isoformat()})
+                                 "ends_on": (today() + timedelta(days=200)).isoformat()})
     assert changed.status_code == 200, changed.text
     assert changed.json()["partner_share_bps"] == 7000
     assert client.patch(f"{base}/{contract['id']}", headers=partner.bearer,
@@ -53,8 +56,8 @@ def test_contract_crud(client: TestClient, make_partner: Any, staff: PartnerHand
     ({"partner_share_bps": 9000, "platform_fee_bps": 1000}, 422),  # above the bounds
     ({"partner_share_bps": 3000, "platform_fee_bps": 7000}, 422),  # below gold
     ({"partner_share_bps": 6500, "platform_fee_bps": 3000}, 422),  # sides do not add up
-    ({"starts_on": (TODAY - timedelta(days=1)).isoformat()}, 422),  # retroactive
-    ({"ends_on": (TODAY + timedelta(days=5)).isoformat()}, 422),  # ends before it starts
+    ({"starts_on": (today() - timedelta(days=1)).isoformat()}, 422),  # retroactive
+    ({"ends_on": (today() + timedelta(days=5)).isoformat()}, 422),  # ends before it starts
     ({"partner_id": "00000000-0000-0000-0000-000000000000"}, 422),
 ])
 def test_bad_contracts_are_refused(client: TestClient, make_partner: Any, staff: PartnerHandle,
@@ -82,15 +85,15 @@ def test_a_running_contract_keeps_its_rate(client: TestClient, make_partner: Any
                                            staff: PartnerHandle) -> None:
     partner = make_partner()
     base = f"/v1/partners/{partner.id}/contracts"
-    running = client.post(base, json=body(starts_on=TODAY.isoformat()), headers=staff.bearer)
+    running = client.post(base, json=body(starts_on=today().isoformat()), headers=staff.bearer)
     assert running.status_code == 201
     path = f"{base}/{running.json()['id']}"
     assert client.patch(path, headers=staff.bearer, json={
         "partner_share_bps": 8000, "platform_fee_bps": 2000}).status_code == 409
     assert client.patch(path, headers=staff.bearer, json={
-        "ends_on": (TODAY - timedelta(days=1)).isoformat()}).status_code == 422
+        "ends_on": (today() - timedelta(days=1)).isoformat()}).status_code == 422
     assert client.delete(path, headers=staff.bearer).status_code == 409
-    ended = client.patch(path, headers=staff.bearer, json={"ends_on": TODAY.isoformat()})
+    ended = client.patch(path, headers=staff.bearer, json={"ends_on": today().isoformat()})
     assert ended.status_code == 200 and ended.json()["partner_share_bps"] == 6500
 
 
@@ -111,7 +114,7 @@ def test_sales_use_the_contract_only_while_strategic(client: TestClient, make_pa
                                                      staff: PartnerHandle, db: Database) -> None:
     partner = make_partner()
     client.post(f"/v1/partners/{partner.id}/contracts", headers=staff.bearer,
-                json=body(starts_on=TODAY.isoformat()))
+                json=body(starts_on=today().isoformat()))
     with db.read() as session:
         rate = service.rate_for_sale(session, partner.id, datetime.now(UTC))
     assert rate.source is RateSource.SCHEDULE and rate.partner_share_bps == 3000
