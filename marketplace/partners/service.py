@@ -9,6 +9,11 @@ persists the one entry it appended. Other domains ask here, never the tables:
 * :func:`may_publish_paid_skills` — whether a partner may set a price on a skill now;
 * :func:`rate_for_sale` — the revenue-share rate (schedule or contract) for a sale.
 
+Every saved decision also writes the tier then in force to ``partner.tier`` (the catalog's
+``tier=`` filter) through :mod:`~marketplace.partners.tier_mirror`, which bumps the index
+serial when it changes; :func:`sync_tiers` does the same for changes that take effect later
+(an approval with a future ``effective_at``, a demotion at the end of its notice).
+
 Concurrency: every change to one partner first locks its profile row (``SELECT … FOR
 UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serializes writers) and then
 reads the history, so two simultaneous approvals of one request apply once; the unique
@@ -33,9 +38,10 @@ from marketplace.accounts.service import Principal
 from marketplace.catalog import search as catalog_search
 from marketplace.catalog import service as catalog
 from marketplace.catalog.models import Role as SkillRole
+from marketplace.db import Database
 from marketplace.errors import Conflict, Forbidden, NotFound, Unprocessable
 from marketplace.messages import N_, from_validation
-from marketplace.partners import schemas
+from marketplace.partners import schemas, tier_mirror
 from marketplace.partners.models import (
     PartnerEvidence,
     PartnerProfile,
@@ -226,12 +232,49 @@ def _save_last(session: Session, state: PartnerState) -> TierChange:
         profile.updated_at = change.at
         session.add(profile)
     session.flush()
+    tier_mirror.record_tier(session, state.partner_id, program.tier_at(state.history, change.at))
     return change
 
 
 def tier_of(session: Session, partner_id: uuid.UUID, at: datetime) -> Tier:
     """The tier in force at ``at`` (``registered`` for a partner with no history)."""
     return program.tier_at(history_of(session, partner_id), at)
+
+
+def partners_to_sync(session: Session) -> list[uuid.UUID]:
+    """Partners whose ``partner.tier`` may differ from their tier in force: those with a
+    history, and those whose column is not the entry tier's."""
+    entry = tier_mirror.column_value(Tier.REGISTERED)
+    with_history = select(TierChangeRow.partner_id).distinct()
+    rows = session.exec(select(Partner.id).where(
+        col(Partner.is_staff).is_(False),
+        col(Partner.id).in_(with_history) | (col(Partner.tier) != entry))
+        .order_by(col(Partner.created_at))).all()
+    return list(rows)
+
+
+def sync_tier(session: Session, partner_id: uuid.UUID, at: datetime) -> bool:
+    """Write the partner's tier in force at ``at`` to ``partner.tier`` (bumping the index
+    serial if it changed), under the partner's lock so no decision slips in between."""
+    partner = any_partner(session, partner_id)
+    _lock(session, partner)
+    return tier_mirror.record_tier(session, partner_id, tier_of(session, partner_id, at))
+
+
+def sync_tiers(db: Database, at: datetime | None = None) -> int:
+    """Apply tier changes that have come into force since they were decided (run daily, and
+    once after upgrading); one transaction per partner. How many partners changed."""
+    with db.read() as session:
+        partner_ids = partners_to_sync(session)
+    changed = 0
+    for partner_id in partner_ids:
+        with db.write() as session:
+            try:
+                changed += sync_tier(session, partner_id, at or now())
+            except NotFound:  # deleted or made staff since the list was read
+                continue
+            commit(session)
+    return changed
 
 
 def may_publish_paid_skills(session: Session, partner_id: uuid.UUID,
