@@ -237,13 +237,48 @@ def _walk(page: Any, browser: Any, live_url: str, lang: str, partner_id: uuid.UU
                            provider_fee=172)  # Stripe's 2.9 % + 30¢, the platform's cost
         ledger.record_refund(session, sale_id="sale-1", refund_id="re-1", amount=900,
                              occurred_at=utcnow())
+        ledger.record_sale(session, sale_id="sale-2", partner_id=partner_id,  # long amounts
+                           skill_name="hello-skill", amount=1_234_567, currency="KRW",
+                           occurred_at=utcnow(), provider_payment_id="pi_2",
+                           provider_fee=36_037)
         session.commit()
     page.goto(f"{live_url}/portal/money")
     expect(page.locator("#statement")).to_contain_text(texts["sales"])
-    expect(page.locator("#statement td.processing-fees")).to_have_text(texts["fees"])
+    expect(page.locator("#statement tr", has_text="USD").locator("td.processing-fees")
+           ).to_have_text(texts["fees"])
+    expect(page.locator("#statement")).to_contain_text("₩1,234,567")
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        assert _amounts_split_across_lines(page) == [], size
+    page.set_viewport_size(DESKTOP)
     shot(page, "money")
     page.goto(f"{live_url}/portal/account")
     shot(page, "account")
+
+
+# Each amount ("US$49.00", "₩1,234,567") in the statement's cells, as a DOM range; an amount
+# whose range has boxes on two heights was broken across lines.
+_SPLIT_AMOUNTS = """() => {
+  const split = [];
+  for (const cell of document.querySelectorAll("#statement td")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(/[^\\s():]*\\d[\\d,.]*\\d/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (tops.size > 1) split.push(match[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+def _amounts_split_across_lines(page: Any) -> list[str]:
+    split: list[str] = page.evaluate(_SPLIT_AMOUNTS)
+    return split
 
 
 def test_switching_language_to_korean(live_url: str, browser: object,
