@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from marketplace import schema
 from marketplace.catalog.search_fast import SearchFastPath
+from marketplace.catalog.search_memory import SearchIndex
 from marketplace.db import Database
 from marketplace.i18n import LocaleNegotiation
 from marketplace.index.service import PageCache
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None, *, store: ArtifactStore | None 
     app.state.db = db
     app.state.store = store or store_for(settings)
     app.state.pages = PageCache(db)
+    app.state.search_index = SearchIndex(db)
     install_error_handlers(app)
     use_problem_details_for_422(app)
     app.add_middleware(SearchFastPath)  # inside LocaleNegotiation: the language is known

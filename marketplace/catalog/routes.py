@@ -14,6 +14,7 @@ from marketplace.catalog import search as catalog_search
 from marketplace.catalog import search_fast, search_page, service
 from marketplace.catalog.held import mark_held
 from marketplace.catalog.models import RoleCreate, Skill, SkillDeprecate, SkillPublic
+from marketplace.catalog.search_memory import SearchIndex
 from marketplace.deps import (
     CurrentPrincipal,
     DatabaseDep,
@@ -68,8 +69,10 @@ async def list_skills(
                                  cursor=cursor, limit=limit, shown=shown)
     catalog_search.check_no_nul("tier", tier)
     pages: PageCache = request.app.state.pages
+    index: SearchIndex = request.app.state.search_index
+    serial = pages.serial()
     page = await pages.page(search_fast.page_key(query, tier, shown),
-                            lambda: search_page.render(db, query, tier, shown))
+                            lambda: search_page.render(db, query, tier, shown, index, serial))
     return search_fast.respond(request, page, settings.index_cache_seconds)
 
 

@@ -129,7 +129,7 @@ class Page(NamedTuple):
     like a :class:`Skill`), their texts in every language, and the cursor of the next page
     (None on the last page)."""
 
-    rows: list[Row[Any]]
+    rows: list[Any]  # Row, or search_memory.RankedRow: both read by attribute
     texts: dict[uuid.UUID, SkillTexts]
     next_cursor: str | None
 
@@ -144,8 +144,17 @@ def search(session: Session, query: Query) -> tuple[list[Skill], str | None]:
     return [found[skill_id] for skill_id in ids], page.next_cursor
 
 
-def search_page(session: Session, query: Query) -> Page:
-    """One page, its skills' texts read in the same statement (one round trip)."""
+class Parsed(NamedTuple):
+    """A query's words (lower-cased, at most :data:`MAX_TERMS`), SDK version and the sort
+    order in effect (relevance without words is by downloads)."""
+
+    terms: list[str]
+    sdk: Version | None
+    sort: Sort
+
+
+def parse(query: Query) -> Parsed:
+    """Check a query's values; each problem is a :class:`BadRequest` naming it."""
     for label, value in (("q", query.text), ("category", query.category),
                          ("locale", query.locale), ("sdk", query.sdk)):
         check_no_nul(label, value)
@@ -153,16 +162,38 @@ def search_page(session: Session, query: Query) -> Page:
     if len(text) > MAX_QUERY_CHARS:
         raise BadRequest(N_("The search text is longer than {limit} characters."),
                          limit=MAX_QUERY_CHARS)
-    terms = text.split()[:MAX_TERMS]
     sdk_version: Version | None = None
     if query.sdk is not None:
         try:
             sdk_version = Version(query.sdk)
         except InvalidVersion:
             raise BadRequest(N_("{sdk} is not a valid SDK version."), sdk=repr(query.sdk)) from None
-    sort = query.sort
-    if sort is Sort.RELEVANCE and not terms:
-        sort = Sort.DOWNLOADS
+    terms = text.split()[:MAX_TERMS]
+    sort = Sort.DOWNLOADS if query.sort is Sort.RELEVANCE and not terms else query.sort
+    return Parsed(terms, sdk_version, sort)
+
+
+def cursor_key(cursor: str, sort: Sort) -> tuple[Any, str]:
+    """The last row's sort key and name from ``cursor`` (the key a datetime for ``newest``)."""
+    last_score, last_name = _decode(cursor, sort)
+    try:
+        if sort is Sort.NEWEST:
+            return datetime.fromisoformat(str(last_score)), last_name
+        if isinstance(last_score, int):
+            return last_score, last_name
+    except ValueError:
+        pass
+    raise BadCursor(N_("Invalid pagination cursor; start again without 'cursor'."))
+
+
+def next_cursor(sort: Sort, score: Any, name: str) -> str:
+    """The cursor of the page after a row with this sort key and name."""
+    return _encode(sort, [score.isoformat() if sort is Sort.NEWEST else int(score), name])
+
+
+def search_page(session: Session, query: Query) -> Page:
+    """One page, its skills' texts read in the same statement (one round trip)."""
+    terms, sdk_version, sort = parse(query)
     sqlite = session.get_bind().dialect.name == "sqlite"
     values: dict[str, Any] = {}
     if sqlite:
@@ -188,14 +219,7 @@ def search_page(session: Session, query: Query) -> Page:
     if query.partner_ids is not None:
         values["partners"] = list(query.partner_ids)
     if query.cursor:
-        last_score, values["last_name"] = _decode(query.cursor, sort)
-        if sort is Sort.NEWEST:
-            try:
-                last_score = datetime.fromisoformat(str(last_score))
-            except ValueError:
-                raise BadCursor(N_("Invalid pagination cursor; start again without "
-                                   "'cursor'.")) from None
-        values["last_score"] = last_score
+        values["last_score"], values["last_name"] = cursor_key(query.cursor, sort)
     statement = sql.statement(sql.Shape(
         sqlite=sqlite, sort=sort.value, fts=bool(indexed), likes=len(likes),
         category=bool(query.category), locale=bool(query.locale), price=bool(query.price),
@@ -210,18 +234,14 @@ def search_page(session: Session, query: Query) -> Page:
         found = _with_texts(connection.execute(statement, {**values, "limit": batch,
                                                            "offset": offset}), texts)
         rows += [row for row in found
-                 if sdk_version is None or _supports(row.sdk_specifier, sdk_version)]
+                 if sdk_version is None or supports(row.sdk_specifier, sdk_version)]
         if len(found) < batch:
             break
         offset += batch
     has_more = len(rows) > limit
     rows = rows[:limit]
-    next_cursor = None
-    if has_more and rows:
-        last = rows[-1]
-        key_value = last.score.isoformat() if sort is Sort.NEWEST else int(last.score)
-        next_cursor = _encode(sort, [key_value, last.name])
-    return Page(rows, texts, next_cursor)
+    after = next_cursor(sort, rows[-1].score, rows[-1].name) if has_more and rows else None
+    return Page(rows, texts, after)
 
 
 def _with_texts(result: Iterable[Row[Any]], texts: dict[uuid.UUID, SkillTexts]
@@ -246,7 +266,7 @@ def _with_texts(result: Iterable[Row[Any]], texts: dict[uuid.UUID, SkillTexts]
     return rows
 
 
-def _supports(specifier: str | None, version: Version) -> bool:
+def supports(specifier: str | None, version: Version) -> bool:
     if not specifier:
         return False
     try:

@@ -21,6 +21,7 @@ from marketplace.accounts import service as accounts
 from marketplace.catalog import search as catalog_search
 from marketplace.catalog import search_sql
 from marketplace.catalog.models import SkillPublic, SkillTexts
+from marketplace.catalog.search_memory import SearchIndex, Serial
 from marketplace.db import Database
 from robeing_sdk.i18n import fallback_chain
 
@@ -44,14 +45,19 @@ CONCURRENT: Final = 2 * (os.cpu_count() or 1)
 _computing = threading.BoundedSemaphore(CONCURRENT)
 
 
-def render(db: Database, query: catalog_search.Query, tier: str | None, shown: str) -> bytes:
+def render(db: Database, query: catalog_search.Query, tier: str | None, shown: str,
+           index: SearchIndex | None = None, serial: Serial = (0, 0)) -> bytes:
     """One page as JSON (``tier`` filters by the owners' partner tier), its texts in the
-    first language of ``shown``'s fallback chain that each skill has."""
-    with _computing, db.read() as session:
-        if tier:
-            ids = tuple(accounts.partner_ids_with_tier(session, tier))
-            query = dataclasses.replace(query, partner_ids=ids)
-        page = catalog_search.search_page(session, query)
+    first language of ``shown``'s fallback chain that each skill has. ``index`` answers
+    from its snapshot at ``serial`` (the page cache's) what it can; the SQL engine the rest."""
+    with _computing:
+        page = index.page(query, serial) if index is not None and not tier else None
+        if page is None:
+            with db.read() as session:
+                if tier:
+                    ids = tuple(accounts.partner_ids_with_tier(session, tier))
+                    query = dataclasses.replace(query, partner_ids=ids)
+                page = catalog_search.search_page(session, query)
     chain = fallback_chain(shown)
     items = [item(row, page.texts.get(row.id), chain) for row in page.rows]
     return pydantic_core.to_json({"items": items, "next_cursor": page.next_cursor})

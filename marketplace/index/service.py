@@ -68,17 +68,20 @@ class PageCache:
         self._serial = 0
         self._rendering: dict[tuple[tuple[str, ...], tuple[int, int]], asyncio.Future[Page]] = {}
         self._checked = -SERIAL_TTL
+        self._generation = 0
 
     def serial(self) -> tuple[int, int]:
-        """(database serial, local generation), the database part cached ``SERIAL_TTL`` s."""
-        now = time.monotonic()
-        if now - self._checked >= SERIAL_TTL:
+        """(database serial, local generation), the database part cached ``SERIAL_TTL`` s
+        and re-read after this process commits a change (so a page computed right after it
+        is keyed by the new database serial, not re-computed when the cached one expires)."""
+        now, generation = time.monotonic(), _local["generation"]
+        if now - self._checked >= SERIAL_TTL or generation != self._generation:
             with self.db.engine.connect() as connection:
                 value = connection.exec_driver_sql(
                     "SELECT serial FROM index_state WHERE id = 1").scalar()
                 connection.rollback()
-            self._serial, self._checked = int(value or 0), now
-        return self._serial, _local["generation"]
+            self._serial, self._checked, self._generation = int(value or 0), now, generation
+        return self._serial, generation
 
     async def page(self, key: tuple[str, ...], make: Callable[[], bytes]) -> Page:
         """The cached page, or render it once (in a worker thread) however many ask at once."""

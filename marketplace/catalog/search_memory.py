@@ -1,0 +1,304 @@
+"""Catalog search answered from memory: each process keeps a snapshot of what search reads of
+every shown skill, rebuilt when the index serial moves, and reads only the page's rows (and
+their texts) from the database.
+
+Why: a search the page cache has not seen cost about 5 ms of CPU as one SQL statement (the
+FTS5 trigram match and ranking several hundred matches), and a burst of such first
+computations held every connection for a second (``docs/marketplace/benchmarks.md``). Here
+each query word's matches are computed once per snapshot as a bit set over the skills (a
+substring test of every search text, about a millisecond), so a query is a few ``&`` of those
+sets, its matches ranked in Python and one look-up of at most ``limit + 1`` skills by id.
+
+Skills sit in name order, so a skill's position is its rank by name and ascending positions
+are ascending names: the tie-break of every sort order. Answers are those of
+:func:`marketplace.catalog.search.search_page` (the SQL engine, kept as the reference; a
+hypothesis test holds the two equal on SQLite and PostgreSQL). The SQL engine still answers
+what a snapshot cannot: ``sort=downloads`` (counts change without an index change), the
+partner-tier filter, and category or locale values that are not plain lower-case tokens.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+from sqlalchemy import Row, bindparam, select
+from sqlalchemy import text as sql_text
+from sqlmodel import col
+
+from marketplace.catalog import search as catalog_search
+from marketplace.catalog import search_sql
+from marketplace.catalog.models import Skill, SkillText, SkillTexts
+from marketplace.db import Database
+from marketplace.review import service as review
+
+Serial = tuple[int, int]  # (database serial, local generation), as PageCache.serial() gives
+
+MAX_CACHED_SETS: Final = 4096  # per snapshot: words, filter values and SDK versions
+_PLAIN: Final = re.compile(r"[a-z0-9][a-z0-9_.-]*\Z")  # category and locale values served here
+_ONE: Final = re.compile("1")
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_LAST_CHAR: Final = "\U0010ffff"
+
+_skill = Skill.__table__  # type: ignore[attr-defined]
+_text = SkillText.__table__  # type: ignore[attr-defined]
+_SNAPSHOT_COLUMNS: Final = (col(Skill.id), col(Skill.name), col(Skill.summary),
+                            col(Skill.search_text), col(Skill.created_at),
+                            col(Skill.categories), col(Skill.locales), col(Skill.price_kind),
+                            col(Skill.sdk_specifier))
+_PAGE = (select(*search_sql.PAGE_COLUMNS, _text.c.locale, _text.c.display_name,
+                _text.c.description)
+         .select_from(_skill.outerjoin(_text, _text.c.skill_id == _skill.c.id))
+         .where(_skill.c.id.in_(bindparam("ids", expanding=True)))
+         .order_by(_skill.c.id, _text.c.locale))
+
+
+_MICROSECOND: Final = timedelta(microseconds=1)
+
+
+def _microseconds(moment: datetime) -> int:
+    """An exact integer sort key for a timestamp (naive ones are UTC, as stored)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+class RankedRow:
+    """A page row and its sort key, read by attribute like the SQL engine's rows."""
+
+    __slots__ = ("_row", "score")
+
+    def __init__(self, row: Row[Any], score: Any) -> None:
+        self._row = row
+        self.score = score
+
+    @property
+    def _mapping(self) -> Any:
+        return self._row._mapping
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._row, name)
+
+
+class Snapshot:
+    """What search reads of every shown skill at one index serial, in name order."""
+
+    def __init__(self, serial: Serial, rows: Iterable[Row[Any]]) -> None:
+        ordered = sorted(rows, key=lambda row: row.name)
+        self.serial = serial
+        self.ids: list[uuid.UUID] = [row.id for row in ordered]
+        self.names: list[str] = [row.name for row in ordered]
+        self.summaries = [row.summary.lower() for row in ordered]
+        self.created: list[datetime] = [row.created_at for row in ordered]
+        self.position = {name: index for index, name in enumerate(self.names)}
+        # Newest first, ties by name: (-created, position) ascending.
+        self.newest = sorted((-_microseconds(moment), index)
+                             for index, moment in enumerate(self.created))
+        # Bit p of a set is position p; building one reads the values from the last
+        # position to the first (the binary string's first digit is its highest bit).
+        self._texts_backwards: list[str] = [row.search_text for row in reversed(ordered)]
+        self._backwards: dict[str, list[Any]] = {
+            "category": [row.categories.split() for row in reversed(ordered)],
+            "locale": [row.locales.split() for row in reversed(ordered)],
+            "price": [row.price_kind for row in reversed(ordered)],
+            "sdk": [row.sdk_specifier for row in reversed(ordered)]}
+        self.everything = (1 << len(ordered)) - 1
+        self._sets: OrderedDict[tuple[str, str], int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def covers(self, serial: Serial) -> bool:
+        return self.serial[0] >= serial[0] and self.serial[1] >= serial[1]
+
+    def _cached(self, key: tuple[str, str], make: Callable[[], int]) -> int:
+        with self._lock:
+            found = self._sets.get(key)
+            if found is not None:
+                self._sets.move_to_end(key)
+                return found
+        made = make()
+        with self._lock:
+            self._sets[key] = made
+            while len(self._sets) > MAX_CACHED_SETS:
+                self._sets.popitem(last=False)
+        return made
+
+    def word(self, word: str) -> int:
+        """The skills whose search text contains ``word``."""
+        return self._cached(("word", word), lambda: _bits(
+            ["1" if word in text else "0" for text in self._texts_backwards]))
+
+    def having(self, kind: str, value: str) -> int:
+        """The skills whose ``kind`` (category, locale: one of its tokens; price: equal) is
+        ``value``."""
+        values = self._backwards[kind]
+        if kind == "price":
+            return self._cached((kind, value), lambda: _bits(
+                ["1" if each == value else "0" for each in values]))
+        return self._cached((kind, value), lambda: _bits(
+            ["1" if value in each else "0" for each in values]))
+
+    def supporting(self, sdk: str, version: Any) -> int:
+        """The skills whose newest release supports SDK ``version``."""
+        def make() -> int:
+            specifiers = self._backwards["sdk"]
+            verdicts = {specifier: catalog_search.supports(specifier, version)
+                        for specifier in set(specifiers)}
+            return _bits(["1" if verdicts[specifier] else "0" for specifier in specifiers])
+        return self._cached(("sdk", sdk), make)
+
+    def rank(self, query: catalog_search.Query, parsed: catalog_search.Parsed
+             ) -> list[tuple[int, Any]]:
+        """Up to ``limit + 1`` (position, sort key) pairs after the query's cursor."""
+        found = self.everything
+        for term in dict.fromkeys(parsed.terms):
+            found &= self.word(term)
+        for kind, value in (("category", query.category), ("locale", query.locale),
+                            ("price", query.price)):
+            if value:
+                found &= self.having(kind, value)
+        if parsed.sdk is not None and query.sdk is not None:
+            found &= self.supporting(query.sdk, parsed.sdk)
+        wanted = catalog_search.clamp_limit(query.limit) + 1
+        if not found:
+            return []
+        cursor = (catalog_search.cursor_key(query.cursor, parsed.sort)
+                  if query.cursor else None)
+        if parsed.sort is catalog_search.Sort.NEWEST:
+            return self._newest(found, cursor, wanted)
+        return self._relevant(found, " ".join(parsed.terms), cursor, wanted)
+
+    def _relevant(self, found: int, phrase: str, cursor: tuple[Any, str] | None,
+                  wanted: int) -> list[tuple[int, Any]]:
+        # The SQL engine's tiers: the name itself, a name prefix, inside the name, the
+        # summary, elsewhere; ties by name.
+        exact = self.position.get(phrase.replace(" ", "-"), -1)
+        low = bisect.bisect_left(self.names, phrase)
+        high = bisect.bisect_left(self.names, phrase + _LAST_CHAR, low)
+        tiers: dict[int, list[int]] = {100: [], 60: [], 40: [], 20: [], 10: []}
+        names, summaries = self.names, self.summaries
+        for position in _positions(found):
+            tiers[100 if position == exact else 60 if low <= position < high
+                  else 40 if phrase in names[position]
+                  else 20 if phrase in summaries[position] else 10].append(position)
+        last_score, after = self._after(cursor)
+        ranked: list[tuple[int, Any]] = []
+        for tier, positions in tiers.items():
+            if last_score is not None and tier > last_score:
+                continue
+            if last_score is not None and tier == last_score:
+                positions = positions[bisect.bisect_left(positions, after):]
+            ranked += ((position, tier) for position in positions[:wanted - len(ranked)])
+            if len(ranked) == wanted:
+                break
+        return ranked
+
+    def _newest(self, found: int, cursor: tuple[Any, str] | None, wanted: int
+                ) -> list[tuple[int, Any]]:
+        if found == self.everything:
+            order = self.newest
+        else:
+            order = sorted((self.newest_key(position), position)
+                           for position in _positions(found))
+        start = 0
+        if cursor is not None:
+            last_moment, after = self._after(cursor)
+            start = bisect.bisect_left(order, (-_microseconds(last_moment), after))
+        return [(position, self.created[position]) for _, position in order[start:start + wanted]]
+
+    def newest_key(self, position: int) -> int:
+        return -_microseconds(self.created[position])
+
+    def _after(self, cursor: tuple[Any, str] | None) -> tuple[Any, int]:
+        """The cursor's sort key and the first position whose name sorts after its name."""
+        if cursor is None:
+            return None, 0
+        return cursor[0], bisect.bisect_right(self.names, cursor[1])
+
+
+def _bits(digits: list[str]) -> int:
+    """A bit set from '0'/'1' digits listed from the highest position to position 0."""
+    return int("".join(digits) or "0", 2)
+
+
+def _positions(found: int) -> list[int]:
+    """The positions in a bit set, ascending."""
+    return [match.start() for match in _ONE.finditer(format(found, "b")[::-1])]
+
+
+class SearchIndex:
+    """The process's snapshot, rebuilt on the first search after the index serial moves."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+
+    def snapshot(self, serial: Serial) -> Snapshot:
+        current = self._snapshot
+        if current is None or not current.covers(serial):
+            with self._lock:  # one build however many ask at once
+                current = self._snapshot
+                if current is None or not current.covers(serial):
+                    current = self._snapshot = self._load(serial[1])
+        return current
+
+    def _load(self, generation: int) -> Snapshot:
+        with self.db.read() as session:
+            # The serial first: the rows read after it are at least that new.
+            serial = session.execute(sql_text(
+                "SELECT serial FROM index_state WHERE id = 1")).scalar()
+            rows = session.execute(select(*_SNAPSHOT_COLUMNS).where(
+                col(Skill.id).not_in(review.hidden_skill_ids()))).all()
+        return Snapshot((int(serial or 0), generation), rows)
+
+    def page(self, query: catalog_search.Query, serial: Serial) -> catalog_search.Page | None:
+        """One page as the SQL engine would give it, or None when a snapshot cannot answer."""
+        parsed = catalog_search.parse(query)
+        if not answerable(query, parsed):
+            return None
+        snapshot = self.snapshot(serial)
+        ranked = snapshot.rank(query, parsed)
+        limit = catalog_search.clamp_limit(query.limit)
+        page, texts = self._rows([snapshot.ids[position] for position, _ in ranked[:limit]])
+        rows = [RankedRow(page[snapshot.ids[position]], score)
+                for position, score in ranked[:limit] if snapshot.ids[position] in page]
+        after = None
+        if len(ranked) > limit and rows:
+            after = catalog_search.next_cursor(parsed.sort, rows[-1].score, rows[-1].name)
+        return catalog_search.Page(rows, texts, after)
+
+    def _rows(self, ids: list[uuid.UUID]) -> tuple[dict[uuid.UUID, Any],
+                                                   dict[uuid.UUID, SkillTexts]]:
+        """The page's skills (a row each) and their texts in every language."""
+        rows: dict[uuid.UUID, Any] = {}
+        texts: dict[uuid.UUID, SkillTexts] = {}
+        if not ids:
+            return rows, texts
+        with self.db.read() as session:
+            for row in session.connection().execute(_PAGE, {"ids": ids}):
+                skill_id = row.id
+                entry = texts.get(skill_id)
+                if entry is None:
+                    rows[skill_id] = row
+                    entry = texts[skill_id] = SkillTexts({}, {})
+                locale, display_name, description = tuple(row)[-search_sql.TEXT_COLUMNS:]
+                if locale is None:
+                    continue
+                if display_name:
+                    entry.display_names[locale] = display_name
+                if description:
+                    entry.descriptions[locale] = description
+        return rows, texts
+
+
+def answerable(query: catalog_search.Query, parsed: catalog_search.Parsed) -> bool:
+    """Whether a snapshot answers ``query`` exactly as the SQL engine would."""
+    return (parsed.sort is not catalog_search.Sort.DOWNLOADS and query.partner_ids is None
+            and all(value is None or _PLAIN.match(value)
+                    for value in (query.category, query.locale)))
