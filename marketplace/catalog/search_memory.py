@@ -20,6 +20,7 @@ partner-tier filter, and category or locale values that are not plain lower-case
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import threading
 import uuid
@@ -42,21 +43,21 @@ Serial = tuple[int, int]  # (database serial, local generation), as PageCache.se
 
 MAX_CACHED_SETS: Final = 4096  # per snapshot: words, filter values and SDK versions
 _PLAIN: Final = re.compile(r"[a-z0-9][a-z0-9_.-]*\Z")  # category and locale values served here
-_ONE: Final = re.compile("1")
+_DIGIT_VALUES: Final = bytes.maketrans(b"01", b"\x00\x01")
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _LAST_CHAR: Final = "\U0010ffff"
 
 _skill = Skill.__table__  # type: ignore[attr-defined]
 _text = SkillText.__table__  # type: ignore[attr-defined]
-_SNAPSHOT_COLUMNS: Final = (col(Skill.id), col(Skill.name), col(Skill.summary),
+_SNAPSHOT_COLUMNS: Final = (col(Skill.name), col(Skill.summary),
                             col(Skill.search_text), col(Skill.created_at),
                             col(Skill.categories), col(Skill.locales), col(Skill.price_kind),
                             col(Skill.sdk_specifier))
 _PAGE = (select(*search_sql.PAGE_COLUMNS, _text.c.locale, _text.c.display_name,
                 _text.c.description)
          .select_from(_skill.outerjoin(_text, _text.c.skill_id == _skill.c.id))
-         .where(_skill.c.id.in_(bindparam("ids", expanding=True)))
-         .order_by(_skill.c.id, _text.c.locale))
+         .where(_skill.c.name.in_(bindparam("names", expanding=True)))
+         .order_by(_skill.c.name, _text.c.locale))
 
 
 _MICROSECOND: Final = timedelta(microseconds=1)
@@ -89,10 +90,9 @@ class RankedRow:
 class Snapshot:
     """What search reads of every shown skill at one index serial, in name order."""
 
-    def __init__(self, serial: Serial, rows: Iterable[Row[Any]]) -> None:
+    def __init__(self, serial: Serial, rows: Iterable[Any]) -> None:
         ordered = sorted(rows, key=lambda row: row.name)
         self.serial = serial
-        self.ids: list[uuid.UUID] = [row.id for row in ordered]
         self.names: list[str] = [row.name for row in ordered]
         self.summaries = [row.summary.lower() for row in ordered]
         self.created: list[datetime] = [row.created_at for row in ordered]
@@ -102,12 +102,14 @@ class Snapshot:
                              for index, moment in enumerate(self.created))
         # Bit p of a set is position p; building one reads the values from the last
         # position to the first (the binary string's first digit is its highest bit).
-        self._texts_backwards: list[str] = [row.search_text for row in reversed(ordered)]
+        # Categories and locales padded with spaces, so " ko " finds the token "ko".
+        backwards = ordered[::-1]
+        self._texts_backwards: list[str] = [row.search_text for row in backwards]
         self._backwards: dict[str, list[Any]] = {
-            "category": [row.categories.split() for row in reversed(ordered)],
-            "locale": [row.locales.split() for row in reversed(ordered)],
-            "price": [row.price_kind for row in reversed(ordered)],
-            "sdk": [row.sdk_specifier for row in reversed(ordered)]}
+            "category": [f" {row.categories} " for row in backwards],
+            "locale": [f" {row.locales} " for row in backwards],
+            "price": [row.price_kind for row in backwards],
+            "sdk": [row.sdk_specifier for row in backwards]}
         self.everything = (1 << len(ordered)) - 1
         self._sets: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._lock = threading.Lock()
@@ -140,8 +142,9 @@ class Snapshot:
         if kind == "price":
             return self._cached((kind, value), lambda: _bits(
                 ["1" if each == value else "0" for each in values]))
+        padded = f" {value} "
         return self._cached((kind, value), lambda: _bits(
-            ["1" if value in each else "0" for each in values]))
+            ["1" if padded in each else "0" for each in values]))
 
     def supporting(self, sdk: str, version: Any) -> int:
         """The skills whose newest release supports SDK ``version``."""
@@ -175,27 +178,40 @@ class Snapshot:
 
     def _relevant(self, found: int, phrase: str, cursor: tuple[Any, str] | None,
                   wanted: int) -> list[tuple[int, Any]]:
-        # The SQL engine's tiers: the name itself, a name prefix, inside the name, the
-        # summary, elsewhere; ties by name.
+        # The SQL engine's tiers: the name itself (100), a name prefix (60), inside the name
+        # (40), the summary (20), elsewhere (10); ties by name, i.e. by position.
+        positions = _positions(found)
+        names, summaries = self.names, self.summaries
         exact = self.position.get(phrase.replace(" ", "-"), -1)
+        top = [exact] if exact >= 0 and (found >> exact) & 1 else []
+        in_name = ([] if " " in phrase  # a name has no spaces
+                   else [p for p in positions if phrase in names[p] and p != exact])
+        named = set(in_name).union(top)
         low = bisect.bisect_left(self.names, phrase)
         high = bisect.bisect_left(self.names, phrase + _LAST_CHAR, low)
-        tiers: dict[int, list[int]] = {100: [], 60: [], 40: [], 20: [], 10: []}
-        names, summaries = self.names, self.summaries
-        for position in _positions(found):
-            tiers[100 if position == exact else 60 if low <= position < high
-                  else 40 if phrase in names[position]
-                  else 20 if phrase in summaries[position] else 10].append(position)
+        tiers = {100: top,
+                 60: [p for p in in_name if low <= p < high],
+                 40: [p for p in in_name if not low <= p < high],
+                 20: [p for p in positions if p not in named and phrase in summaries[p]]}
         last_score, after = self._after(cursor)
         ranked: list[tuple[int, Any]] = []
-        for tier, positions in tiers.items():
+        for tier, chosen in tiers.items():
             if last_score is not None and tier > last_score:
                 continue
             if last_score is not None and tier == last_score:
-                positions = positions[bisect.bisect_left(positions, after):]
-            ranked += ((position, tier) for position in positions[:wanted - len(ranked)])
+                chosen = chosen[bisect.bisect_left(chosen, after):]
+            ranked += ((position, tier) for position in chosen[:wanted - len(ranked)])
             if len(ranked) == wanted:
-                break
+                return ranked
+        if last_score is not None and last_score < 10:
+            return ranked
+        higher = named.union(tiers[20])
+        start = bisect.bisect_left(positions, after) if last_score == 10 else 0
+        for position in positions[start:]:
+            if position not in higher:
+                ranked.append((position, 10))
+                if len(ranked) == wanted:
+                    break
         return ranked
 
     def _newest(self, found: int, cursor: tuple[Any, str] | None, wanted: int
@@ -228,7 +244,8 @@ def _bits(digits: list[str]) -> int:
 
 def _positions(found: int) -> list[int]:
     """The positions in a bit set, ascending."""
-    return [match.start() for match in _ONE.finditer(format(found, "b")[::-1])]
+    flags = format(found, "b")[::-1].encode().translate(_DIGIT_VALUES)  # b"\x00" / b"\x01"
+    return list(itertools.compress(range(len(flags)), flags))
 
 
 class SearchIndex:
@@ -253,7 +270,7 @@ class SearchIndex:
             # The serial first: the rows read after it are at least that new.
             serial = session.execute(sql_text(
                 "SELECT serial FROM index_state WHERE id = 1")).scalar()
-            rows = session.execute(select(*_SNAPSHOT_COLUMNS).where(
+            rows = session.connection().execute(select(*_SNAPSHOT_COLUMNS).where(
                 col(Skill.id).not_in(review.hidden_skill_ids()))).all()
         return Snapshot((int(serial or 0), generation), rows)
 
@@ -265,27 +282,26 @@ class SearchIndex:
         snapshot = self.snapshot(serial)
         ranked = snapshot.rank(query, parsed)
         limit = catalog_search.clamp_limit(query.limit)
-        page, texts = self._rows([snapshot.ids[position] for position, _ in ranked[:limit]])
-        rows = [RankedRow(page[snapshot.ids[position]], score)
-                for position, score in ranked[:limit] if snapshot.ids[position] in page]
+        page, texts = self._rows([snapshot.names[position] for position, _ in ranked[:limit]])
+        rows = [RankedRow(page[snapshot.names[position]], score)
+                for position, score in ranked[:limit] if snapshot.names[position] in page]
         after = None
         if len(ranked) > limit and rows:
             after = catalog_search.next_cursor(parsed.sort, rows[-1].score, rows[-1].name)
         return catalog_search.Page(rows, texts, after)
 
-    def _rows(self, ids: list[uuid.UUID]) -> tuple[dict[uuid.UUID, Any],
-                                                   dict[uuid.UUID, SkillTexts]]:
-        """The page's skills (a row each) and their texts in every language."""
-        rows: dict[uuid.UUID, Any] = {}
+    def _rows(self, names: list[str]) -> tuple[dict[str, Any], dict[uuid.UUID, SkillTexts]]:
+        """The page's skills (a row each, by name) and their texts in every language."""
+        rows: dict[str, Any] = {}
         texts: dict[uuid.UUID, SkillTexts] = {}
-        if not ids:
+        if not names:
             return rows, texts
         with self.db.read() as session:
-            for row in session.connection().execute(_PAGE, {"ids": ids}):
+            for row in session.connection().execute(_PAGE, {"names": names}):
                 skill_id = row.id
                 entry = texts.get(skill_id)
                 if entry is None:
-                    rows[skill_id] = row
+                    rows[row.name] = row
                     entry = texts[skill_id] = SkillTexts({}, {})
                 locale, display_name, description = tuple(row)[-search_sql.TEXT_COLUMNS:]
                 if locale is None:
