@@ -62,7 +62,7 @@ async def list_skills(
     limit: Annotated[int, Query(description="Page size, clamped to 1..100.")] = 20,
 ) -> Response:
     """Results are cached per process until the next publish or yank (the index serial), so
-    download counts used by ``sort=downloads`` may lag until then."""
+    download counts (shown, and used by ``sort=downloads``) may lag until then."""
     shown = request_locale(request)  # ?locale= when given (validated before routing)
     query = search_fast.query_of(q=q, category=category, locale=locale,
                                  price=price.value if price else None, sdk=sdk, sort=sort,

@@ -1,29 +1,31 @@
 """Catalog search answered from memory: each process keeps a snapshot of what search reads of
-every shown skill, rebuilt when the index serial moves, and reads only the page's rows (and
-their texts) from the database.
+every shown skill, built again (in the background) when the index serial moves.
 
-Why: a search the page cache has not seen cost about 5 ms of CPU as one SQL statement (the
-FTS5 trigram match and ranking several hundred matches), and a burst of such first
-computations held every connection for a second (``docs/marketplace/benchmarks.md``). Here
-each query word's matches are computed once per snapshot as a bit set over the skills (a
+Why: a search the page cache had not seen cost about 5-6 ms of CPU as one SQL statement (the
+FTS5 trigram match, ranking several hundred matches, reading the page), and a burst of such
+first computations held every connection for a second (``docs/marketplace/benchmarks.md``).
+Here each query word's matches are computed once per snapshot as a bit set over the skills (a
 substring test of every search text, about a millisecond), so a query is a few ``&`` of those
-sets, its matches ranked in Python and one look-up of at most ``limit + 1`` skills by id.
+sets and its matches ranked in Python; the rows and texts of the skills on a page are read
+from the database the first time a snapshot shows them (so download counts shown, like the
+page cache's, are those of that moment until the next index change).
 
 Skills sit in name order, so a skill's position is its rank by name and ascending positions
 are ascending names: the tie-break of every sort order. Answers are those of
 :func:`marketplace.catalog.search.search_page` (the SQL engine, kept as the reference; a
 hypothesis test holds the two equal on SQLite and PostgreSQL). The SQL engine still answers
 what a snapshot cannot: ``sort=downloads`` (counts change without an index change), the
-partner-tier filter, and category or locale values that are not plain lower-case tokens.
+partner-tier filter, category or locale values that are not plain lower-case tokens, and
+every search while a snapshot is being built.
 """
 
 from __future__ import annotations
 
 import bisect
 import itertools
+import logging
 import re
 import threading
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
@@ -39,9 +41,13 @@ from marketplace.catalog.models import Skill, SkillText, SkillTexts
 from marketplace.db import Database
 from marketplace.review import service as review
 
+logger = logging.getLogger(__name__)
+
 Serial = tuple[int, int]  # (database serial, local generation), as PageCache.serial() gives
+Shown = tuple[Any, SkillTexts]  # a skill's page row and its texts
 
 MAX_CACHED_SETS: Final = 4096  # per snapshot: words, filter values and SDK versions
+MAX_CACHED_ROWS: Final = 4096  # per snapshot: skills shown on a page, with their texts
 _PLAIN: Final = re.compile(r"[a-z0-9][a-z0-9_.-]*\Z")  # category and locale values served here
 _DIGIT_VALUES: Final = bytes.maketrans(b"01", b"\x00\x01")
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
@@ -112,7 +118,29 @@ class Snapshot:
             "sdk": [row.sdk_specifier for row in backwards]}
         self.everything = (1 << len(ordered)) - 1
         self._sets: OrderedDict[tuple[str, str], int] = OrderedDict()
+        self._shown: OrderedDict[str, Shown] = OrderedDict()
         self._lock = threading.Lock()
+
+    def shown(self, names: list[str], fetch: Callable[[list[str]], dict[str, Shown]]
+              ) -> dict[str, Shown]:
+        """The rows and texts of skills on a page, read once per snapshot (``fetch`` reads
+        those not yet read), at most :data:`MAX_CACHED_ROWS` kept."""
+        found: dict[str, Shown] = {}
+        with self._lock:
+            for name in names:
+                entry = self._shown.get(name)
+                if entry is not None:
+                    self._shown.move_to_end(name)
+                    found[name] = entry
+        missing = [name for name in names if name not in found]
+        if missing:
+            fetched = fetch(missing)
+            found.update(fetched)
+            with self._lock:
+                self._shown.update(fetched)
+                while len(self._shown) > MAX_CACHED_ROWS:
+                    self._shown.popitem(last=False)
+        return found
 
     def covers(self, serial: Serial) -> bool:
         return self.serial[0] >= serial[0] and self.serial[1] >= serial[1]
@@ -249,21 +277,45 @@ def _positions(found: int) -> list[int]:
 
 
 class SearchIndex:
-    """The process's snapshot, rebuilt on the first search after the index serial moves."""
+    """The process's snapshot. When a search finds it older than the index serial, a
+    background thread builds the next one (about 0.2 s of CPU at 10,000 skills) and the SQL
+    engine answers until it is ready, so no search waits for a build."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, background: bool = True) -> None:
         self.db = db
+        self.background = background
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
+        self._building = threading.Lock()
+        self._builder: threading.Thread | None = None
 
-    def snapshot(self, serial: Serial) -> Snapshot:
+    def snapshot(self, serial: Serial) -> Snapshot | None:
+        """A snapshot at least as new as ``serial``, or None while one is being built."""
         current = self._snapshot
-        if current is None or not current.covers(serial):
-            with self._lock:  # one build however many ask at once
-                current = self._snapshot
-                if current is None or not current.covers(serial):
-                    current = self._snapshot = self._load(serial[1])
-        return current
+        if current is not None and current.covers(serial):
+            return current
+        if not self.background:
+            self._build(serial)
+            return self._snapshot
+        with self._lock:
+            if self._builder is None or not self._builder.is_alive():
+                self._builder = threading.Thread(target=self._build, args=(serial,),
+                                                 name="search-snapshot", daemon=True)
+                self._builder.start()
+        return None
+
+    def _build(self, serial: Serial) -> None:
+        with self._building:  # one build at a time
+            current = self._snapshot
+            if current is not None and current.covers(serial):
+                return
+            try:
+                self._snapshot = self._load(serial[1])
+            except Exception:  # searches go on with the SQL engine
+                if not self.background:
+                    raise
+                logger.warning("Could not build the search snapshot; searching with SQL.",
+                               exc_info=True)
 
     def _load(self, generation: int) -> Snapshot:
         with self.db.read() as session:
@@ -280,37 +332,36 @@ class SearchIndex:
         if not answerable(query, parsed):
             return None
         snapshot = self.snapshot(serial)
+        if snapshot is None:
+            return None
         ranked = snapshot.rank(query, parsed)
         limit = catalog_search.clamp_limit(query.limit)
-        page, texts = self._rows([snapshot.names[position] for position, _ in ranked[:limit]])
-        rows = [RankedRow(page[snapshot.names[position]], score)
-                for position, score in ranked[:limit] if snapshot.names[position] in page]
+        shown = snapshot.shown([snapshot.names[position] for position, _ in ranked[:limit]],
+                               self._fetch)
+        rows = [RankedRow(shown[snapshot.names[position]][0], score)
+                for position, score in ranked[:limit] if snapshot.names[position] in shown]
+        texts = {row.id: shown[row.name][1] for row in rows}
         after = None
         if len(ranked) > limit and rows:
             after = catalog_search.next_cursor(parsed.sort, rows[-1].score, rows[-1].name)
         return catalog_search.Page(rows, texts, after)
 
-    def _rows(self, names: list[str]) -> tuple[dict[str, Any], dict[uuid.UUID, SkillTexts]]:
-        """The page's skills (a row each, by name) and their texts in every language."""
-        rows: dict[str, Any] = {}
-        texts: dict[uuid.UUID, SkillTexts] = {}
-        if not names:
-            return rows, texts
+    def _fetch(self, names: list[str]) -> dict[str, Shown]:
+        """These skills' rows and their texts in every language, by name."""
+        found: dict[str, Shown] = {}
         with self.db.read() as session:
             for row in session.connection().execute(_PAGE, {"names": names}):
-                skill_id = row.id
-                entry = texts.get(skill_id)
+                entry = found.get(row.name)
                 if entry is None:
-                    rows[row.name] = row
-                    entry = texts[skill_id] = SkillTexts({}, {})
+                    entry = found[row.name] = (row, SkillTexts({}, {}))
                 locale, display_name, description = tuple(row)[-search_sql.TEXT_COLUMNS:]
                 if locale is None:
                     continue
                 if display_name:
-                    entry.display_names[locale] = display_name
+                    entry[1].display_names[locale] = display_name
                 if description:
-                    entry.descriptions[locale] = description
-        return rows, texts
+                    entry[1].descriptions[locale] = description
+        return found
 
 
 def answerable(query: catalog_search.Query, parsed: catalog_search.Parsed) -> bool:

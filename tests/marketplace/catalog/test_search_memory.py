@@ -98,7 +98,7 @@ def sql_page(db: Database) -> Any:
 
 
 def memory_page(db: Database) -> Any:
-    index = SearchIndex(db)
+    index = SearchIndex(db, background=False)
     pages = PageCache(db)
 
     def page_of(query: catalog_search.Query) -> catalog_search.Page:
@@ -151,7 +151,7 @@ def test_declines_what_it_cannot_answer(query: catalog_search.Query) -> None:
 
 
 def test_snapshot_follows_the_index_serial(filled: Database) -> None:
-    index, pages = SearchIndex(filled), PageCache(filled)
+    index, pages = SearchIndex(filled, background=False), PageCache(filled)
     query = catalog_search.Query(text="zebra")
     assert index.page(query, pages.serial()).rows == []  # type: ignore[union-attr]
     with filled.write() as session:
@@ -173,3 +173,17 @@ def test_a_cursor_with_the_wrong_kind_of_key_is_a_400(filled: Database, cursor: 
         memory_page(filled)(query)
     with pytest.raises(catalog_search.BadCursor):
         sql_page(filled)(query)
+
+
+def test_a_stale_snapshot_is_built_in_the_background(filled: Database) -> None:
+    index, pages = SearchIndex(filled), PageCache(filled)
+    query = catalog_search.Query(text="tax")
+    assert index.page(query, pages.serial()) is None  # the SQL engine answers meanwhile
+    builder = index._builder
+    assert builder is not None
+    builder.join(timeout=30)
+    page = index.page(query, pages.serial())
+    assert page is not None
+    with filled.read() as session:
+        expected = catalog_search.search_page(session, query)
+    assert [row.id for row in page.rows] == [row.id for row in expected.rows]
