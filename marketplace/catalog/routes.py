@@ -11,13 +11,11 @@ from sqlmodel import Session
 from marketplace.accounts import service as accounts
 from marketplace.caching import cached_json
 from marketplace.catalog import search as catalog_search
-from marketplace.catalog import search_fast, search_page, service
+from marketplace.catalog import search_fast, service
 from marketplace.catalog.held import mark_held
 from marketplace.catalog.models import RoleCreate, Skill, SkillDeprecate, SkillPublic
-from marketplace.catalog.search_memory import SearchIndex
 from marketplace.deps import (
     CurrentPrincipal,
-    DatabaseDep,
     OwnedSkill,
     ReadSession,
     SettingsDep,
@@ -25,7 +23,6 @@ from marketplace.deps import (
     WriteSession,
 )
 from marketplace.i18n import request_locale
-from marketplace.index.service import PageCache
 from marketplace.openapi import problem_responses
 from robeing_sdk.i18n import fallback_chain
 from robeing_sdk.manifest import PriceKind
@@ -42,7 +39,7 @@ class SkillPage(BaseModel):
 @router.get("", response_model=SkillPage, summary="Search and list skills",
             responses=problem_responses(400, 503))
 async def list_skills(
-    request: Request, settings: SettingsDep, db: DatabaseDep,
+    request: Request, settings: SettingsDep,
     q: Annotated[str, Query(max_length=LIMITS["q"],
                             description="Words to find in names, summaries, descriptions.")] = "",
     category: Annotated[str | None, Query(max_length=LIMITS["category"])] = None,
@@ -68,11 +65,8 @@ async def list_skills(
                                  price=price.value if price else None, sdk=sdk, sort=sort,
                                  cursor=cursor, limit=limit, shown=shown)
     catalog_search.check_no_nul("tier", tier)
-    pages: PageCache = request.app.state.pages
-    index: SearchIndex = request.app.state.search_index
-    serial = pages.serial()
-    page = await pages.page(search_fast.page_key(query, tier, shown),
-                            lambda: search_page.render(db, query, tier, shown, index, serial))
+    page = await search_fast.render(request.app.state, search_fast.Ask(
+        search_fast.page_key(query, tier, shown), query, tier, shown))
     return search_fast.respond(request, page, settings.index_cache_seconds)
 
 

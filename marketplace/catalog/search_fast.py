@@ -1,15 +1,16 @@
-"""A repeated search answered from the page cache before FastAPI routes and validates it.
+"""A search answered before FastAPI routes and validates it.
 
 A cached search page cost about twice a FastAPI hello world, most of it FastAPI reading and
 validating the nine query parameters (about 0.5 ms of CPU a request on the benchmark
 machine). :class:`SearchFastPath` sits in front of the router: for ``GET /v1/skills`` whose
-query string it can read with certainty, it builds the same cache key the route builds
-(:func:`page_key` over :func:`query_of`) and, if the page is cached for the current index
-serial, sends it with :func:`respond`, the route's own response. Everything else falls
-through to the route unchanged: a miss, an unknown or repeated parameter, an empty or
-unusual value (one FastAPI might reject or read differently), ``Authorization`` or a cookie.
-So validation, errors, problem details and the OpenAPI schema stay the route's, and a key
-found here is one the route itself stored after accepting a request that built it.
+query string it can read with certainty, it builds the same search and cache key the route
+builds (:func:`query_of`, :func:`page_key`) and answers with :func:`respond`, the route's own
+response: the cached page for the current index serial, or one it renders and caches as the
+route would (:func:`render`). Everything else falls through to the route unchanged: an
+unknown or repeated parameter, an empty or unusual value (one FastAPI might reject or read
+differently), ``Authorization`` or a cookie, and any search the marketplace refuses (a bad
+cursor, an invalid SDK version: the route answers with its problem details). So validation,
+errors and the OpenAPI schema stay the route's.
 
 It runs inside :class:`~marketplace.i18n.LocaleNegotiation`, which has already picked the
 language shown (and rejected a bad ``?locale=``) and adds ``Content-Language`` to both paths.
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 from urllib.parse import parse_qsl
 
 from fastapi import Request, Response
@@ -28,6 +29,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from marketplace.caching import cached
 from marketplace.catalog import search as catalog_search
+from marketplace.catalog import search_page
+from marketplace.errors import MarketplaceError
 from marketplace.i18n import request_locale
 from marketplace.index.service import Page, PageCache
 from robeing_sdk.manifest import PriceKind
@@ -62,6 +65,24 @@ def page_key(query: catalog_search.Query, tier: str | None, shown: str) -> tuple
     return ("search", repr(query), tier or "", shown)
 
 
+class Ask(NamedTuple):
+    """A search as the route would run it: its page cache key, query and tier filter."""
+
+    key: tuple[str, ...]
+    query: catalog_search.Query
+    tier: str | None
+    shown: str
+
+
+async def render(state: Any, ask: Ask) -> Page:
+    """The page for ``ask``: cached for the current index serial, else rendered and cached
+    (in a worker thread, once however many ask at once)."""
+    pages: PageCache = state.pages
+    serial = pages.serial()
+    return await pages.page(ask.key, lambda: search_page.render(
+        state.db, ask.query, ask.tier, ask.shown, state.search_index, serial))
+
+
 def respond(request: Request, page: Page, max_age: int) -> Response:
     """The search response for a rendered page (ETag, Cache-Control, Vary, 304, gzip)."""
     return cached(request, page.body, "application/json", max_age, vary=VARY,
@@ -69,9 +90,9 @@ def respond(request: Request, page: Page, max_age: int) -> Response:
 
 
 @functools.lru_cache(maxsize=KEYS_REMEMBERED)
-def key_for(query_string: bytes, shown: str) -> tuple[str, ...] | None:
-    """The cache key for a query string read as the route reads it, or None if it may be
-    read otherwise (then the route decides). A pure function, hence remembered."""
+def ask_for(query_string: bytes, shown: str) -> Ask | None:
+    """The search for a query string read as the route reads it, or None if it may be read
+    otherwise (then the route decides). A pure function, hence remembered."""
     # Starlette's own reading of the query string (``QueryParams``).
     pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
     values = dict(pairs)
@@ -88,35 +109,58 @@ def key_for(query_string: bytes, shown: str) -> tuple[str, ...] | None:
                      locale=values.get("locale"), price=price, sdk=values.get("sdk"),
                      sort=catalog_search.Sort(sort), cursor=values.get("cursor"),
                      limit=int(limit) if limit is not None else 20, shown=shown)
-    return page_key(query, values.get("tier"), shown)
+    tier = values.get("tier")
+    return Ask(page_key(query, tier, shown), query, tier, shown)
+
+
+def key_for(query_string: bytes, shown: str) -> tuple[str, ...] | None:
+    """The page cache key for a query string, or None where the route decides."""
+    ask = ask_for(query_string, shown)
+    return ask.key if ask is not None else None
 
 
 class SearchFastPath:
-    """Serve ``GET /v1/skills`` from the page cache when certain; otherwise pass it on."""
+    """Answer ``GET /v1/skills`` here when certain; otherwise pass it on to the route."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == PATH and scope["method"] == "GET":
-            response = _cached_response(scope)
+            response = _cached_response(scope) or await _rendered_response(scope)
             if response is not None:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
 
-def _cached_response(scope: Scope) -> Response | None:
+def _ask(scope: Scope) -> Ask | None:
     query_string: bytes = scope["query_string"]
     if len(query_string) > MAX_QUERY_BYTES or any(
             name in _PERSONAL for name, _ in scope["headers"]):
         return None
-    key = key_for(query_string, request_locale(HTTPConnection(scope)))
-    if key is None:
+    return ask_for(query_string, request_locale(HTTPConnection(scope)))
+
+
+def _cached_response(scope: Scope) -> Response | None:
+    ask = _ask(scope)
+    if ask is None:
         return None
     state: Any = scope["app"].state
     pages: PageCache = state.pages
-    page = pages.get(key, pages.serial())
+    page = pages.get(ask.key, pages.serial())
     if page is None:
+        return None
+    return respond(Request(scope), page, state.settings.index_cache_seconds)
+
+
+async def _rendered_response(scope: Scope) -> Response | None:
+    ask = _ask(scope)
+    if ask is None:
+        return None
+    state: Any = scope["app"].state
+    try:
+        page = await render(state, ask)
+    except MarketplaceError:  # refused: the route says why, in its own words
         return None
     return respond(Request(scope), page, state.settings.index_cache_seconds)

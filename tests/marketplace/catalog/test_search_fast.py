@@ -114,11 +114,11 @@ def test_anything_unusual_falls_through(query: str) -> None:
 
 
 def test_long_query_strings_are_not_remembered(client: TestClient) -> None:
-    search_fast.key_for.cache_clear()
+    search_fast.ask_for.cache_clear()
     long = "q=" + "%ED%85%8C" * 200 + "&cursor=" + "c" * 400  # a valid length, 2.2 KB
     assert client.get(f"/v1/skills?{long}").status_code in (200, 400)
     assert client.get("/v1/skills?q=tax").status_code == 200
-    assert search_fast.key_for.cache_info().currsize == 1  # only the short one
+    assert search_fast.ask_for.cache_info().currsize == 1  # only the short one
 
 
 def test_the_routes_limits_are_the_fast_paths(app: FastAPI) -> None:
@@ -177,3 +177,22 @@ def test_publish_yank_and_hold_show_through_the_fast_path(
     assert approved.status_code == 200, approved.text
     client.get("/v1/skills?q=sync")
     assert names(client, served_fast, "q=sync") == ["ca1endar-sync", "calendar-sync"]
+
+
+def test_a_first_search_is_rendered_here_and_a_refused_one_goes_to_the_route(
+        client: TestClient, catalog: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered: list[bool] = []
+    render = search_fast._rendered_response
+
+    async def spy(scope: Any) -> Any:
+        response = await render(scope)
+        rendered.append(response is not None)
+        return response
+
+    monkeypatch.setattr(search_fast, "_rendered_response", spy)
+    first = client.get("/v1/skills?q=crossword&limit=3")
+    assert first.status_code == 200 and rendered == [True]
+    refused = client.get("/v1/skills?q=crossword&sdk=not-a-version")
+    assert refused.status_code == 400 and rendered == [True, False]
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert "not-a-version" in refused.json()["detail"]
