@@ -1,6 +1,8 @@
 """Cold catalog searches without HTTP: the statement's time and the whole uncached page (the
 search, its texts and the JSON body: what ``GET /v1/skills`` computes on a cache miss), for
-every two-word query of the wrk benchmark's 20 words (400 queries, each run once).
+every two-word query of the wrk benchmark's 20 words (400 queries, each run once), by the
+SQL engine and, right after it, by the in-memory engine (``search_memory``: its snapshot's
+build timed apart, each word's matches computed on its first use; same bodies checked).
 
     python bench/marketplace/bench_search_statements.py            # SQLite, 10,000 skills
     python bench/marketplace/bench_search_statements.py --postgres # ROBEING_TEST_DATABASE_URL
@@ -36,7 +38,9 @@ from sqlalchemy import event  # noqa: E402
 
 from marketplace.catalog import search_page  # noqa: E402
 from marketplace.catalog.search import Query  # noqa: E402
+from marketplace.catalog.search_memory import SearchIndex  # noqa: E402
 from marketplace.db import Database  # noqa: E402
+from marketplace.index.service import PageCache  # noqa: E402
 from marketplace.settings import Settings  # noqa: E402
 
 
@@ -88,11 +92,22 @@ def measure(settings: Settings, skills: int, compare: str | None = None) -> dict
 
     total_ms: list[float] = []
     old_ms: list[float] = []
+    memory_ms: list[float] = []
     old = old_page(compare) if compare else None
+    index, serial = SearchIndex(db, background=False), PageCache(db).serial()
+    begin = clock()
+    index.warm(serial)
+    build_ms = (clock() - begin) * 1000
     for text in (f"{a} {b}" for a in WORDS for b in WORDS):
         begin = clock()
         body = search_page.render(db, Query(text=text), None, "en")
         total_ms.append((clock() - begin) * 1000)
+        counting[0] = False  # the in-memory engine: first ask of each query (and word)
+        begin = clock()
+        memory_body = search_page.render(db, Query(text=text), None, "en", index, serial)
+        memory_ms.append((clock() - begin) * 1000)
+        counting[0] = True
+        assert memory_body == body, f"the engines differ for {text!r}"
         if old is not None:  # the same query, cold for the old code too (no cache here)
             counting[0] = False
             begin = clock()
@@ -109,6 +124,9 @@ def measure(settings: Settings, skills: int, compare: str | None = None) -> dict
             "statement_p99_ms": p99(statement_ms),
             "search_p50_ms": statistics.median(total_ms), "search_p99_ms": p99(total_ms),
             "statements_per_search": executed[0] / len(total_ms),
+            "snapshot_build_ms": build_ms, "memory_p50_ms": statistics.median(memory_ms),
+            "memory_p99_ms": p99(memory_ms),
+            "memory_ratio_p50": statistics.median(memory_ms) / statistics.median(total_ms),
             **({"compare": compare, "old_search_p50_ms": statistics.median(old_ms),
                 "ratio_p50": statistics.median(total_ms) / statistics.median(old_ms)}
                if old_ms else {})}
