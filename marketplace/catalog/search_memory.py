@@ -26,6 +26,7 @@ import itertools
 import logging
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
@@ -304,18 +305,27 @@ class SearchIndex:
                 self._builder.start()
         return None
 
+    def warm(self, serial: Serial) -> None:
+        """Build the snapshot now (at start-up), unless one covers ``serial``."""
+        self._build(serial)
+
     def _build(self, serial: Serial) -> None:
         with self._building:  # one build at a time
             current = self._snapshot
             if current is not None and current.covers(serial):
                 return
+            started = time.perf_counter()
             try:
-                self._snapshot = self._load(serial[1])
+                self._snapshot = snapshot = self._load(serial[1])
             except Exception:  # searches go on with the SQL engine
                 if not self.background:
                     raise
                 logger.warning("Could not build the search snapshot; searching with SQL.",
                                exc_info=True)
+                return
+            logger.info("Search snapshot of %d skills at index serial %d built in %.0f ms.",
+                        len(snapshot.names), snapshot.serial[0],
+                        (time.perf_counter() - started) * 1000)
 
     def _load(self, generation: int) -> Snapshot:
         with self.db.read() as session:
