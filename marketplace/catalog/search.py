@@ -30,7 +30,7 @@ import base64
 import binascii
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -132,6 +132,8 @@ class Page(NamedTuple):
     rows: list[Any]  # Row, or search_memory.RankedRow: both read by attribute
     texts: dict[uuid.UUID, SkillTexts]
     next_cursor: str | None
+    # Where a rendered item may be kept: (key, make) -> the item's JSON (a snapshot's memo).
+    remember: Callable[[Hashable, Callable[[], bytes]], bytes] | None = None
 
 
 def search(session: Session, query: Query) -> tuple[list[Skill], str | None]:

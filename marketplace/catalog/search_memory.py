@@ -28,7 +28,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
@@ -49,6 +49,7 @@ Shown = tuple[Any, SkillTexts]  # a skill's page row and its texts
 
 MAX_CACHED_SETS: Final = 4096  # per snapshot: words, filter values and SDK versions
 MAX_CACHED_ROWS: Final = 4096  # per snapshot: skills shown on a page, with their texts
+MAX_CACHED_ITEMS: Final = 8192  # per snapshot: those skills as JSON, per language chain
 _PLAIN: Final = re.compile(r"[a-z0-9][a-z0-9_.-]*\Z")  # category and locale values served here
 _DIGIT_VALUES: Final = bytes.maketrans(b"01", b"\x00\x01")
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
@@ -80,11 +81,11 @@ def _microseconds(moment: datetime) -> int:
 class RankedRow:
     """A page row and its sort key, read by attribute like the SQL engine's rows."""
 
-    __slots__ = ("_row", "score")
+    __slots__ = ("_row", "id", "name", "score")
 
     def __init__(self, row: Row[Any], score: Any) -> None:
         self._row = row
-        self.score = score
+        self.id, self.name, self.score = row.id, row.name, score
 
     @property
     def _mapping(self) -> Any:
@@ -120,6 +121,7 @@ class Snapshot:
         self.everything = (1 << len(ordered)) - 1
         self._sets: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._shown: OrderedDict[str, Shown] = OrderedDict()
+        self._items: OrderedDict[Hashable, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
     def shown(self, names: list[str], fetch: Callable[[list[str]], dict[str, Shown]]
@@ -142,6 +144,21 @@ class Snapshot:
                 while len(self._shown) > MAX_CACHED_ROWS:
                     self._shown.popitem(last=False)
         return found
+
+    def remember(self, key: Hashable, make: Callable[[], bytes]) -> bytes:
+        """A rendered search result kept for this snapshot (at most
+        :data:`MAX_CACHED_ITEMS`): its row and texts do not change within it."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        made = make()
+        with self._lock:
+            self._items[key] = made
+            while len(self._items) > MAX_CACHED_ITEMS:
+                self._items.popitem(last=False)
+        return made
 
     def covers(self, serial: Serial) -> bool:
         return self.serial[0] >= serial[0] and self.serial[1] >= serial[1]
@@ -348,13 +365,17 @@ class SearchIndex:
         limit = catalog_search.clamp_limit(query.limit)
         shown = snapshot.shown([snapshot.names[position] for position, _ in ranked[:limit]],
                                self._fetch)
-        rows = [RankedRow(shown[snapshot.names[position]][0], score)
-                for position, score in ranked[:limit] if snapshot.names[position] in shown]
-        texts = {row.id: shown[row.name][1] for row in rows}
+        rows: list[RankedRow] = []
+        texts: dict[Any, SkillTexts] = {}
+        for position, score in ranked[:limit]:
+            entry = shown.get(snapshot.names[position])
+            if entry is not None:  # else gone since the snapshot was taken
+                rows.append(RankedRow(entry[0], score))
+                texts[rows[-1].id] = entry[1]
         after = None
         if len(ranked) > limit and rows:
             after = catalog_search.next_cursor(parsed.sort, rows[-1].score, rows[-1].name)
-        return catalog_search.Page(rows, texts, after)
+        return catalog_search.Page(rows, texts, after, snapshot.remember)
 
     def _fetch(self, names: list[str]) -> dict[str, Shown]:
         """These skills' rows and their texts in every language, by name."""

@@ -10,6 +10,7 @@ models per page was a fifth of an uncached search. A test holds the two equal.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import threading
 from typing import Any, Final
@@ -59,8 +60,18 @@ def render(db: Database, query: catalog_search.Query, tier: str | None, shown: s
                     query = dataclasses.replace(query, partner_ids=ids)
                 page = catalog_search.search_page(session, query)
     chain = fallback_chain(shown)
-    items = [item(row, page.texts.get(row.id), chain) for row in page.rows]
-    return pydantic_core.to_json({"items": items, "next_cursor": page.next_cursor})
+
+    def encoded(row: Any) -> bytes:
+        return pydantic_core.to_json(item(row, page.texts.get(row.id), chain))
+
+    # The bytes to_json gives for {"items": [...], "next_cursor": ...}, each item's JSON
+    # remembered by the snapshot that found it (rows do not change within a snapshot).
+    remember = page.remember
+    items = [encoded(row) if remember is None
+             else remember((row.name, chain), functools.partial(encoded, row))
+             for row in page.rows]
+    return b'{"items":[%s],"next_cursor":%s}' % (b",".join(items),
+                                                 pydantic_core.to_json(page.next_cursor))
 
 
 def item(row: Row[Any], texts: SkillTexts | None, chain: tuple[str, ...]) -> dict[str, Any]:
