@@ -1,14 +1,15 @@
-"""Catalog search answered from memory: each process keeps a snapshot of what search reads of
-every shown skill, built again (in the background) when the index serial moves.
+"""Catalog search answered from memory: each process keeps a snapshot of every listed skill
+(what search reads and what a result shows: its row and its texts in every language), built
+again (in the background) when the index serial moves.
 
 Why: a search the page cache had not seen cost about 5-6 ms of CPU as one SQL statement (the
 FTS5 trigram match, ranking several hundred matches, reading the page), and a burst of such
 first computations held every connection for a second (``docs/marketplace/benchmarks.md``).
 Here each query word's matches are computed once per snapshot as a bit set over the skills (a
 substring test of every search text, about a millisecond), so a query is a few ``&`` of those
-sets and its matches ranked in Python; the rows and texts of the skills on a page are read
-from the database the first time a snapshot shows them (so download counts shown, like the
-page cache's, are those of that moment until the next index change).
+sets and its matches ranked in Python, with no database read at all (so a search runs on
+the event loop, see ``search_fast.render``; download counts shown, like the page cache's,
+are those of the snapshot's moment until the next index change).
 
 Skills sit in name order, so a skill's position is its rank by name and ascending positions
 are ascending names: the tie-break of every sort order. Answers are those of
@@ -30,9 +31,9 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, Generic, TypeVar
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, select
 from sqlalchemy import text as sql_text
 from sqlmodel import col
 
@@ -43,13 +44,13 @@ from marketplace.db import Database
 from marketplace.review import service as review
 
 logger = logging.getLogger(__name__)
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 Serial = tuple[int, int]  # (database serial, local generation), as PageCache.serial() gives
-Shown = tuple[Any, SkillTexts]  # a skill's page row and its texts
 
 MAX_CACHED_SETS: Final = 4096  # per snapshot: words, filter values and SDK versions
-MAX_CACHED_ROWS: Final = 4096  # per snapshot: skills shown on a page, with their texts
-MAX_CACHED_ITEMS: Final = 8192  # per snapshot: those skills as JSON, per language chain
+MAX_CACHED_ITEMS: Final = 8192  # per snapshot: results as JSON, per language chain
 _PLAIN: Final = re.compile(r"[a-z0-9][a-z0-9_.-]*\Z")  # category and locale values served here
 _DIGIT_VALUES: Final = bytes.maketrans(b"01", b"\x00\x01")
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
@@ -57,15 +58,10 @@ _LAST_CHAR: Final = "\U0010ffff"
 
 _skill = Skill.__table__  # type: ignore[attr-defined]
 _text = SkillText.__table__  # type: ignore[attr-defined]
-_SNAPSHOT_COLUMNS: Final = (col(Skill.name), col(Skill.summary),
-                            col(Skill.search_text), col(Skill.created_at),
-                            col(Skill.categories), col(Skill.locales), col(Skill.price_kind),
-                            col(Skill.sdk_specifier))
-_PAGE = (select(*search_sql.PAGE_COLUMNS, _text.c.locale, _text.c.display_name,
-                _text.c.description)
-         .select_from(_skill.outerjoin(_text, _text.c.skill_id == _skill.c.id))
-         .where(_skill.c.name.in_(bindparam("names", expanding=True)))
-         .order_by(_skill.c.name, _text.c.locale))
+# What a result shows (the SQL engine's page columns) and what search reads.
+_SNAPSHOT_COLUMNS: Final = (*search_sql.PAGE_COLUMNS, col(Skill.search_text))
+_TEXT_COLUMNS: Final = (_text.c.skill_id, _text.c.locale, _text.c.display_name,
+                        _text.c.description)
 
 
 _MICROSECOND: Final = timedelta(microseconds=1)
@@ -76,6 +72,36 @@ def _microseconds(moment: datetime) -> int:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return (moment - _EPOCH) // _MICROSECOND
+
+
+class Memo(Generic[K, V]):
+    """Values made on demand and kept, the least recently used dropped past ``size``;
+    safe across threads (two threads may make the same value; either is kept)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+
+    def __call__(self, key: K, make: Callable[[], V]) -> V:
+        value = self.get(key)
+        if value is None:
+            value = make()
+            self.put(key, value)
+        return value
 
 
 class RankedRow:
@@ -98,13 +124,23 @@ class RankedRow:
 class Snapshot:
     """What search reads of every shown skill at one index serial, in name order."""
 
-    def __init__(self, serial: Serial, rows: Iterable[Any]) -> None:
+    def __init__(self, serial: Serial, rows: Iterable[Any],
+                 texts: Iterable[Any] = ()) -> None:
         ordered = sorted(rows, key=lambda row: row.name)
         self.serial = serial
+        self.rows: list[Any] = ordered
         self.names: list[str] = [row.name for row in ordered]
         self.summaries = [row.summary.lower() for row in ordered]
         self.created: list[datetime] = [row.created_at for row in ordered]
         self.position = {name: index for index, name in enumerate(self.names)}
+        # Every language's texts per skill, in locale order (as the SQL engine reads them).
+        self.texts: dict[Any, SkillTexts] = {}
+        for skill_id, locale, display_name, description in texts:
+            entry = self.texts.setdefault(skill_id, SkillTexts({}, {}))
+            if display_name:
+                entry.display_names[locale] = display_name
+            if description:
+                entry.descriptions[locale] = description
         # Newest first, ties by name: (-created, position) ascending.
         self.newest = sorted((-_microseconds(moment), index)
                              for index, moment in enumerate(self.created))
@@ -119,66 +155,17 @@ class Snapshot:
             "price": [row.price_kind for row in backwards],
             "sdk": [row.sdk_specifier for row in backwards]}
         self.everything = (1 << len(ordered)) - 1
-        self._sets: OrderedDict[tuple[str, str], int] = OrderedDict()
-        self._shown: OrderedDict[str, Shown] = OrderedDict()
-        self._items: OrderedDict[Hashable, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def shown(self, names: list[str], fetch: Callable[[list[str]], dict[str, Shown]]
-              ) -> dict[str, Shown]:
-        """The rows and texts of skills on a page, read once per snapshot (``fetch`` reads
-        those not yet read), at most :data:`MAX_CACHED_ROWS` kept."""
-        found: dict[str, Shown] = {}
-        with self._lock:
-            for name in names:
-                entry = self._shown.get(name)
-                if entry is not None:
-                    self._shown.move_to_end(name)
-                    found[name] = entry
-        missing = [name for name in names if name not in found]
-        if missing:
-            fetched = fetch(missing)
-            found.update(fetched)
-            with self._lock:
-                self._shown.update(fetched)
-                while len(self._shown) > MAX_CACHED_ROWS:
-                    self._shown.popitem(last=False)
-        return found
-
-    def remember(self, key: Hashable, make: Callable[[], bytes]) -> bytes:
-        """A rendered search result kept for this snapshot (at most
-        :data:`MAX_CACHED_ITEMS`): its row and texts do not change within it."""
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-                return found
-        made = make()
-        with self._lock:
-            self._items[key] = made
-            while len(self._items) > MAX_CACHED_ITEMS:
-                self._items.popitem(last=False)
-        return made
+        self._sets: Memo[tuple[str, str], int] = Memo(MAX_CACHED_SETS)
+        # Each result's JSON per language chain: its row and texts do not change within
+        # a snapshot (search_page.body joins them into the page).
+        self.remember: Memo[Hashable, bytes] = Memo(MAX_CACHED_ITEMS)
 
     def covers(self, serial: Serial) -> bool:
         return self.serial[0] >= serial[0] and self.serial[1] >= serial[1]
 
-    def _cached(self, key: tuple[str, str], make: Callable[[], int]) -> int:
-        with self._lock:
-            found = self._sets.get(key)
-            if found is not None:
-                self._sets.move_to_end(key)
-                return found
-        made = make()
-        with self._lock:
-            self._sets[key] = made
-            while len(self._sets) > MAX_CACHED_SETS:
-                self._sets.popitem(last=False)
-        return made
-
     def word(self, word: str) -> int:
         """The skills whose search text contains ``word``."""
-        return self._cached(("word", word), lambda: _bits(
+        return self._sets(("word", word), lambda: _bits(
             ["1" if word in text else "0" for text in self._texts_backwards]))
 
     def having(self, kind: str, value: str) -> int:
@@ -186,10 +173,10 @@ class Snapshot:
         ``value``."""
         values = self._backwards[kind]
         if kind == "price":
-            return self._cached((kind, value), lambda: _bits(
+            return self._sets((kind, value), lambda: _bits(
                 ["1" if each == value else "0" for each in values]))
         padded = f" {value} "
-        return self._cached((kind, value), lambda: _bits(
+        return self._sets((kind, value), lambda: _bits(
             ["1" if padded in each else "0" for each in values]))
 
     def supporting(self, sdk: str, version: Any) -> int:
@@ -199,7 +186,7 @@ class Snapshot:
             verdicts = {specifier: catalog_search.supports(specifier, version)
                         for specifier in set(specifiers)}
             return _bits(["1" if verdicts[specifier] else "0" for specifier in specifiers])
-        return self._cached(("sdk", sdk), make)
+        return self._sets(("sdk", sdk), make)
 
     def rank(self, query: catalog_search.Query, parsed: catalog_search.Parsed
              ) -> list[tuple[int, Any]]:
@@ -346,15 +333,20 @@ class SearchIndex:
 
     def _load(self, generation: int) -> Snapshot:
         with self.db.read() as session:
+            connection = session.connection()
             # The serial first: the rows read after it are at least that new.
-            serial = session.execute(sql_text(
+            serial = connection.execute(sql_text(
                 "SELECT serial FROM index_state WHERE id = 1")).scalar()
-            rows = session.connection().execute(select(*_SNAPSHOT_COLUMNS).where(
+            rows = connection.execute(select(*_SNAPSHOT_COLUMNS).where(
                 col(Skill.id).not_in(review.hidden_skill_ids()))).all()
-        return Snapshot((int(serial or 0), generation), rows)
+            texts = connection.execute(select(*_TEXT_COLUMNS).where(
+                _text.c.skill_id.not_in(review.hidden_skill_ids()))
+                .order_by(_text.c.skill_id, _text.c.locale)).all()
+        return Snapshot((int(serial or 0), generation), rows, texts)
 
     def page(self, query: catalog_search.Query, serial: Serial) -> catalog_search.Page | None:
-        """One page as the SQL engine would give it, or None when a snapshot cannot answer."""
+        """One page as the SQL engine would give it, or None when a snapshot cannot answer.
+        Pure CPU, no database read: the snapshot holds every row and text it shows."""
         parsed = catalog_search.parse(query)
         if not answerable(query, parsed):
             return None
@@ -363,36 +355,12 @@ class SearchIndex:
             return None
         ranked = snapshot.rank(query, parsed)
         limit = catalog_search.clamp_limit(query.limit)
-        shown = snapshot.shown([snapshot.names[position] for position, _ in ranked[:limit]],
-                               self._fetch)
-        rows: list[RankedRow] = []
-        texts: dict[Any, SkillTexts] = {}
-        for position, score in ranked[:limit]:
-            entry = shown.get(snapshot.names[position])
-            if entry is not None:  # else gone since the snapshot was taken
-                rows.append(RankedRow(entry[0], score))
-                texts[rows[-1].id] = entry[1]
+        rows = [RankedRow(snapshot.rows[position], score) for position, score in ranked[:limit]]
+        texts = {row.id: snapshot.texts.get(row.id) or SkillTexts({}, {}) for row in rows}
         after = None
         if len(ranked) > limit and rows:
             after = catalog_search.next_cursor(parsed.sort, rows[-1].score, rows[-1].name)
         return catalog_search.Page(rows, texts, after, snapshot.remember)
-
-    def _fetch(self, names: list[str]) -> dict[str, Shown]:
-        """These skills' rows and their texts in every language, by name."""
-        found: dict[str, Shown] = {}
-        with self.db.read() as session:
-            for row in session.connection().execute(_PAGE, {"names": names}):
-                entry = found.get(row.name)
-                if entry is None:
-                    entry = found[row.name] = (row, SkillTexts({}, {}))
-                locale, display_name, description = tuple(row)[-search_sql.TEXT_COLUMNS:]
-                if locale is None:
-                    continue
-                if display_name:
-                    entry[1].display_names[locale] = display_name
-                if description:
-                    entry[1].descriptions[locale] = description
-        return found
 
 
 def answerable(query: catalog_search.Query, parsed: catalog_search.Parsed) -> bool:
