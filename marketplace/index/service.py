@@ -26,6 +26,7 @@ from marketplace.db import Database
 from marketplace.index.models import IndexState
 
 MAX_PAGES: Final = 20_000
+MAX_BYTES: Final = 48 * 1024 * 1024
 SERIAL_TTL: Final = 0.25
 GZIP_FROM: Final = 2048
 _generation = itertools.count(1)
@@ -58,11 +59,16 @@ class Page(NamedTuple):
 
 
 class PageCache:
-    """Rendered pages by (key, serial); an LRU bounded to ``MAX_PAGES`` entries."""
+    """Rendered pages by (key, serial); an LRU bounded to ``max_pages`` entries and
+    ``max_bytes`` of bodies (a search page with its gzip copy is about 10 KB, so 20,000
+    of them would hold 200 MB: the byte bound is what keeps a process's memory flat)."""
 
-    def __init__(self, db: Database, max_pages: int = MAX_PAGES) -> None:
+    def __init__(self, db: Database, max_pages: int = MAX_PAGES,
+                 max_bytes: int = MAX_BYTES) -> None:
         self.db = db
         self.max_pages = max_pages
+        self.max_bytes = max_bytes
+        self._bytes = 0
         self._pages: OrderedDict[tuple[str, ...], tuple[tuple[int, int], Page]] = OrderedDict()
         self._lock = threading.Lock()
         self._serial = 0
@@ -117,8 +123,16 @@ class PageCache:
         page = Page(body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"',
                     gzip.compress(body, 6) if len(body) > GZIP_FROM else None)
         with self._lock:
+            replaced = self._pages.pop(key, None)
+            if replaced is not None:
+                self._bytes -= _size(replaced[1])
             self._pages[key] = (serial, page)
-            self._pages.move_to_end(key)
-            while len(self._pages) > self.max_pages:
-                self._pages.popitem(last=False)
+            self._bytes += _size(page)
+            while len(self._pages) > 1 and (len(self._pages) > self.max_pages
+                                            or self._bytes > self.max_bytes):
+                self._bytes -= _size(self._pages.popitem(last=False)[1][1])
         return page
+
+
+def _size(page: Page) -> int:
+    return len(page.body) + len(page.gzipped or b"")

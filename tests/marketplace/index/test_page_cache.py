@@ -8,6 +8,8 @@ import time
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from marketplace.errors import NotFound
 from marketplace.index.service import PageCache
@@ -60,3 +62,20 @@ def test_large_pages_are_gzipped_for_clients_that_accept_it(
     response = client.get("/simple/hello-skill/", headers={"Accept-Encoding": accept_encoding})
     assert response.status_code == 200 and "1.11.0" in response.text
     assert (response.headers.get("content-encoding") == "gzip") == (accept_encoding == "gzip")
+
+
+@settings(max_examples=60, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sizes=st.lists(st.integers(0, 6000), min_size=1, max_size=40),
+       max_bytes=st.integers(1, 30_000), max_pages=st.integers(1, 10))
+def test_the_cache_stays_within_its_pages_and_bytes(db: Any, sizes: list[int], max_bytes: int,
+                                                   max_pages: int) -> None:
+    cache = PageCache(db, max_pages=max_pages, max_bytes=max_bytes)
+    for index, size in enumerate(sizes):
+        cache.put((str(index % 7),), (1, 0), bytes(size))  # some keys replaced
+        kept = list(cache._pages.values())
+        held = sum(len(p.body) + len(p.gzipped or b"") for _, p in kept)
+        assert held == cache._bytes
+        assert len(kept) <= max_pages
+        assert held <= max_bytes or len(kept) == 1  # a page larger than the bound stays alone
+        assert cache.get((str(index % 7),), (1, 0)) is not None  # the newest is always kept
