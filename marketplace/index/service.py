@@ -26,7 +26,7 @@ from marketplace.db import Database
 from marketplace.index.models import IndexState
 
 MAX_PAGES: Final = 20_000
-MAX_BYTES: Final = 48 * 1024 * 1024
+MAX_BYTES: Final = 32 * 1024 * 1024
 SERIAL_TTL: Final = 0.25
 GZIP_FROM: Final = 2048
 _generation = itertools.count(1)
