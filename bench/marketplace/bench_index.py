@@ -3,6 +3,9 @@
     python bench/marketplace/bench_index.py                      # ours, SQLite and PostgreSQL
     python bench/marketplace/bench_index.py --peers              # + devpi-server, pypiserver
     python bench/marketplace/bench_index.py --quick              # 1,000 skills, 5 s per load
+    python bench/marketplace/bench_index.py --pip-only 25            # pip timings only
+    python bench/marketplace/bench_index.py --pip-only 60 --compare ../old   # and from the
+                                    # code in another checkout, same data, same rounds
     python bench/marketplace/bench_index.py --search-only --label after
                                     # only the two search loads, merged into results.json and
                                     # added to search_history.json under the label
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import os
 import re
@@ -127,14 +131,19 @@ def postgres_schema() -> Iterator[str | None]:
 
 
 @contextlib.contextmanager
-def marketplace(data_dir: Path, database_url: str | None) -> Iterator[tuple[str, int]]:
+def marketplace(data_dir: Path, database_url: str | None,
+                tree: Path | None = None) -> Iterator[tuple[str, int]]:
+    """A marketplace process on this data; with ``tree``, running the code in that checkout
+    (say a ``git worktree`` of an older commit) instead of this one."""
     port = free_port()
     env = {**os.environ, "ROBEING_DATA_DIR": str(data_dir)}
     if database_url:
         env["ROBEING_DATABASE_URL"] = database_url
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree)
     process = subprocess.Popen([sys.executable, "-c", "from robeing_sdk.cli import main; main()",
                                 "marketplace", "serve", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(f"{url}/healthz")
@@ -154,7 +163,10 @@ def build_wheel(folder: Path, name: str, version: str, size: int) -> Path:
 
 
 def upload_and_install(url: str, data_dir: Path, database_url: str | None,
-                       work: Path, repetitions: int = 5) -> dict[str, float]:
+                       work: Path, repetitions: int = 5,
+                       others: dict[str, str] | None = None) -> dict[str, Any]:
+    """Upload timings, then pip from the index (and from ``others``, more indexes by label,
+    in the same rounds), from a bare copy of it and from the wheel file."""
     env = {**os.environ, "ROBEING_DATA_DIR": str(data_dir)}
     if database_url:
         env["ROBEING_DATABASE_URL"] = database_url
@@ -179,27 +191,72 @@ def upload_and_install(url: str, data_dir: Path, database_url: str | None,
             timings.append((time.perf_counter() - started) * 1000)
             response.raise_for_status()
     assert wheel is not None
-    index: list[float] = []
-    direct: list[float] = []
-    pip = [sys.executable, "-m", "pip", "install", "--isolated", "--no-deps", "-q",
-           "--disable-pip-version-check", "--no-cache-dir"]
-    for i in range(repetitions):
-        for kind in (("index", "direct") if i % 2 == 0 else ("direct", "index")):
-            target = work / f"t-{kind}-{i}"
-            args = [*pip, "--target", str(target)]
-            args += (["--index-url", f"{url}/simple/", "bench-upload==1.0.14"]
-                     if kind == "index" else [str(wheel)])
-            started = time.perf_counter()
-            subprocess.run(args, check=True)
-            (index if kind == "index" else direct).append(time.perf_counter() - started)
-            shutil.rmtree(target)
-    return {"upload_1mb_median_ms": statistics.median(timings),
+    floor_port = free_port()
+    floor = subprocess.Popen([sys.executable, str(HERE / "static_index.py"), "--from", url,
+                              "--project", "bench-upload", "--port", str(floor_port)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(f"http://127.0.0.1:{floor_port}/simple/bench-upload/")
+        times = pip_installs({"index": f"{url}/simple/",
+                              "floor": f"http://127.0.0.1:{floor_port}/simple/",
+                              **{label: f"{other}/simple/"
+                                 for label, other in (others or {}).items()}},
+                             wheel, work, repetitions)
+    finally:
+        floor.terminate()
+        floor.wait(timeout=20)
+    index, direct, floor_times = times["index"], times["direct"], times["floor"]
+    compared = {}
+    for label in others or {}:
+        compared[f"pip_{label}_s"] = statistics.median(times[label])
+        compared[f"pip_{label}_overhead"] = (statistics.median(times[label])
+                                             / statistics.median(direct) - 1)
+        compared[f"pip_{label}_overhead_paired"] = _paired(times[label], direct)
+    return {**compared, "upload_1mb_median_ms": statistics.median(timings),
             "pip_index_s": statistics.median(index), "pip_direct_s": statistics.median(direct),
             "pip_overhead": statistics.median(index) / statistics.median(direct) - 1,
             # each index install against the direct one next to it: steadier on a busy machine
-            "pip_overhead_paired": statistics.median(a / b for a, b in zip(index, direct,
-                                                                            strict=True)) - 1,
-            "pip_repetitions": repetitions}
+            "pip_overhead_paired": _paired(index, direct),
+            # pip against a bare in-memory index of the same bytes (static_index.py): what
+            # pip's own index work costs here, whatever the server
+            "pip_floor_s": statistics.median(floor_times),
+            "pip_floor_overhead": statistics.median(floor_times) / statistics.median(direct) - 1,
+            "pip_floor_overhead_paired": _paired(floor_times, direct),
+            # the fastest install of each kind: the least disturbed by other work on the
+            # machine (timeit's rule), so the steadiest of the three on a shared machine
+            "pip_overhead_best": min(index) / min(direct) - 1,
+            "pip_floor_overhead_best": min(floor_times) / min(direct) - 1,
+            "pip_repetitions": repetitions,
+            # every install's wall time, round by round, for a second look
+            "pip_times_ms": {kind: [round(t * 1000) for t in found]
+                             for kind, found in times.items()}}
+
+
+def _paired(times: list[float], direct: list[float]) -> float:
+    return statistics.median(a / b for a, b in zip(times, direct, strict=True)) - 1
+
+
+def pip_installs(indexes: dict[str, str], wheel: Path, work: Path,
+                 repetitions: int) -> dict[str, list[float]]:
+    """Wall times of ``pip install`` of ``bench-upload==1.0.14`` from each index and of the
+    wheel file itself ("direct"), ``repetitions`` rounds, each round in another order (every
+    order in turn) so that no kind always runs first or after the same other kind."""
+    pip = [sys.executable, "-m", "pip", "install", "--isolated", "--no-deps", "-q",
+           "--disable-pip-version-check", "--no-cache-dir"]
+    kinds = ["direct", *indexes]
+    orders = list(itertools.permutations(kinds))
+    times: dict[str, list[float]] = {kind: [] for kind in kinds}
+    for i in range(repetitions):
+        for kind in orders[i % len(orders)]:
+            target = work / f"t-{kind}-{i}"
+            args = [*pip, "--target", str(target)]
+            args += (["--index-url", indexes[kind], "bench-upload==1.0.14"]
+                     if kind in indexes else [str(wheel)])
+            started = time.perf_counter()
+            subprocess.run(args, check=True)
+            times[kind].append(time.perf_counter() - started)
+            shutil.rmtree(target)
+    return times
 
 
 def bench_ours(label: str, skills: int, duration: int, work: Path,
@@ -340,8 +397,10 @@ def search_only(skills: int, duration: int, label: str) -> None:
     write_report(results, ROOT / "docs" / "marketplace")
 
 
-def pip_only(skills: int, repetitions: int) -> None:
-    """Upload and pip timings on both databases, replacing those cells in ``results.json``."""
+def pip_only(skills: int, repetitions: int, compare: Path | None = None) -> None:
+    """Upload and pip timings on both databases, replacing those cells in ``results.json``;
+    with ``compare``, pip from a second marketplace running that checkout's code on the same
+    data joins the rounds, and the figures are only printed."""
     path = HERE / "results.json"
     results: list[dict[str, Any]] = json.loads(path.read_text())
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
@@ -355,13 +414,25 @@ def pip_only(skills: int, repetitions: int) -> None:
                 data_dir = work / f"data-{label}"
                 seed(Settings(data_dir=data_dir, database_url=url), skills, 3)
                 with marketplace(data_dir, url) as (base_url, _):
-                    timings = upload_and_install(base_url, data_dir, url, work, repetitions)
+                    others = {}
+                    if compare is not None:
+                        others["compared"] = stack.enter_context(
+                            marketplace(data_dir, url, compare))[0]
+                    timings = upload_and_install(base_url, data_dir, url, work, repetitions,
+                                                 others)
+            if compare is not None:
+                print(json.dumps({"server": f"robeing ({label})", "compared": str(compare),
+                                  **{k: v for k, v in timings.items() if k != "pip_times_ms"}}),
+                      flush=True)
+                continue
             run = (f"{stamp}, `python bench/marketplace/bench_index.py --pip-only "
                    f"{repetitions}`, load {Path('/proc/loadavg').read_text().split()[0]}")
             print(json.dumps({"server": f"robeing ({label})", **timings}), flush=True)
             row = next(r for r in results if r["server"] == f"robeing ({label})"
                        and r["skills"] == skills)
             row.update(timings, pip_run=run)
+    if compare is not None:
+        return
     path.write_text(json.dumps(results, indent=2) + "\n")
     from report import write_report
 
@@ -380,6 +451,9 @@ def main() -> None:
     parser.add_argument("--pip-only", type=int, metavar="N", default=0,
                         help="only upload and pip timings, N interleaved installs each; "
                              "merged into results.json")
+    parser.add_argument("--compare", type=Path, metavar="TREE",
+                        help="with --pip-only: also pip from the same data served by the "
+                             "code in TREE (a checkout of another commit); printed only")
     parser.add_argument("--label", default="search-only",
                         help="names a --search-only run in search_history.json")
     args = parser.parse_args()
@@ -391,7 +465,7 @@ def main() -> None:
         search_only(args.skills, args.duration, args.label)
         return
     if args.pip_only:
-        pip_only(args.skills, args.pip_only)
+        pip_only(args.skills, args.pip_only, args.compare)
         return
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -171,20 +171,26 @@ def write_report(results: list[dict[str, Any]], folder: Path) -> None:
                      f"{_cell(r, 'project_json')} | {_cell(r, 'root')} | "
                      f"{r.get('rss_mb', 0):.0f} MB |")
     lines += ["", "| server | upload of a 1 MB wheel (median) | pip install from the index | "
-              "pip install of the wheel file | overhead | overhead, paired | measured |",
-              "|---|---|---|---|---|---|---|"]
+              "pip install of the wheel file | overhead | overhead, paired | "
+              "a bare index, paired | measured |",
+              "|---|---|---|---|---|---|---|---|"]
     for r in results:
         if "upload_1mb_median_ms" in r:
             paired = (f"{r['pip_overhead_paired'] * 100:+.1f} % "
-                      f"({r['pip_repetitions']} pairs)" if "pip_overhead_paired" in r else "–")
+                      f"({r['pip_repetitions']} rounds)" if "pip_overhead_paired" in r else "–")
+            floor = (f"{r['pip_floor_overhead_paired'] * 100:+.1f} % "
+                     f"({r['pip_floor_s']:.3f} s)" if "pip_floor_overhead_paired" in r else "–")
             lines.append(f"| {r['server']} | {r['upload_1mb_median_ms']:.0f} ms | "
                          f"{r['pip_index_s']:.3f} s | {r['pip_direct_s']:.3f} s | "
-                         f"{r['pip_overhead'] * 100:+.1f} % | {paired} | "
+                         f"{r['pip_overhead'] * 100:+.1f} % | {paired} | {floor} | "
                          f"{r.get('pip_run', r.get('run', '–'))} |")
     lines += ["", "*overhead* compares the medians of the index and the direct installs; "
-              "*paired* is the median over pairs of the index install against the direct "
-              "one run next to it (alternating which goes first), steadier when the machine's "
-              "load moves during the run."]
+              "*paired* is the median over rounds of the index install against the direct "
+              "one of the same round (each round in another order), steadier when the "
+              "machine's load moves during the run. *a bare index* is pip, in the same rounds, "
+              "against a bare Starlette app that answers its three requests with the same "
+              "bytes held in memory (`bench/marketplace/static_index.py`): pip's own index "
+              "work, which no server removes (its median install time in brackets)."]
     lines += ["", "Targets (issue 3): " + "; ".join(f"{k}: {v}" for k, v in TARGETS.items())
               + "; upload median < 150 ms; pip overhead within 5 %; RSS < 200 MB.", "",
               "## Search", ""]
@@ -265,20 +271,47 @@ def write_report(results: list[dict[str, Any]], folder: Path) -> None:
               "computes a page once per change anyway, and a network round trip on every "
               "hit would cost more than the in-process hit it replaced.",
               "- pip timings: one 1 MB wheel, `--no-deps`, no cache, `--target` a fresh "
-              "folder, index and direct installs interleaved; the full run made 5 pairs, "
-              "`--pip-only N` makes N. **pip overhead not met.** 25-pair runs of "
-              "2026-11-24 23:43 UTC (load 2.1-2.2, the code after cbcc7ea, which counts a "
-              "download before sending it): +7.1 % / +7.4 % by medians, +7.2 % / +6.6 % "
-              "paired (SQLite / PostgreSQL), about 0.05-0.06 s per install. 04e78da, which "
-              "counted in a background task after the bytes were sent, measured right after "
-              "it from its own tree (23:46 UTC, load 0.9-1.3, figures printed, not kept in "
-              "`results.json`): +7.5 % / +8.0 % by medians, +7.1 % / +6.2 % paired, the same "
-              "within the noise, so the count's write transaction is not where the overhead "
-              "is. 22:56 UTC at load 5.4-6.0: +7.9 % / +8.1 %, +11.8 % / +6.5 % paired. The "
-              "server's part, timed alone on the same machine: the project page 2-4 ms, the "
-              "`.metadata` file 7 ms and the 1 MB wheel 28 ms (a read session of three "
-              "queries, the download count's write transaction, then `FileResponse` in "
-              "64 KB chunks); the rest is pip's own index work.",
+              "folder; each round installs it from the marketplace, from a bare in-memory "
+              "copy of the index (`static_index.py`) and from the wheel file, each round in "
+              "another order; the full run makes 5 rounds, `--pip-only N` makes N "
+              "(`--compare TREE` adds a marketplace running another checkout's code on the "
+              "same data to the same rounds; printed, not kept). pip makes three requests on "
+              "one connection (the project page as PEP 691 JSON, the `.metadata` file, the "
+              "wheel), no redirects.",
+              "- **pip overhead: within 5 % averaged over the day's runs, not in every single "
+              "run.** `/files/` now remembers per process what a download needs (file, "
+              "skill, paid or not, the `.metadata` body), keyed by the index serial like the "
+              "pages, so a free skill's files need "
+              "no read session (a paid skill's licence is still checked on every request); a "
+              "file up to 8 MB is read and counted in one worker-thread call and sent as one "
+              "body (larger files and `Range` requests are streamed); the count is one "
+              "statement on PostgreSQL and one short transaction on SQLite on a plain "
+              "connection, still made before the bytes go out. The server's part, timed "
+              "alone (`python bench/marketplace/time_download.py --skills 10000 --compare "
+              "TREE [--postgres]`, median of 200 requests each, in alternating rounds with "
+              "1c907dc, the code before the change, and a bare Starlette app; "
+              "2026-11-25 02:33 UTC, load 1.3 / 1.8; SQLite / PostgreSQL): project page "
+              "1.9 / 1.4 ms (before 2.0 / 1.4), `.metadata` 1.7 / 1.4 ms (before 7.1 / 7.4), "
+              "wheel 7.7 / 7.5 ms (before 18.6 / 20.9); the bare app 1.2, 1.1 and 4.1 / 0.9, "
+              "0.9 and 2.9 ms. The marketplace now adds about 5 ms to an install of about "
+              "0.9 s (0.6 %; before 21-25 ms), and spends 4-5 ms of CPU on it.",
+              "- The pip figures cannot resolve that on this 2-core machine shared with other "
+              "work: one install takes 0.56-1.33 s (standard deviation about 130 ms), so a "
+              "25-round median moves by about ±4 %, and the bare index, which costs the "
+              "server nothing, reads −5 % to +9 % against the direct install in the same "
+              "runs. The table's run (02:34 UTC) is the latest of seven runs of this code "
+              "(5 × 25 and 2 × 60 rounds, 245 per database, 01:33-02:45 UTC, load 0.3-3.4); "
+              "single runs ranged from −3.1 % to +8.8 % by medians. Averaged over the seven, "
+              "weighted by rounds: +2.6 % / +4.3 % by medians, +4.9 % / +2.9 % paired "
+              "(SQLite / PostgreSQL); the bare index in the same rounds −0.7 % / +3.7 %, "
+              "+1.4 % / +3.8 % paired. The two 60-round runs with `--compare` put the code "
+              "before the change at +5.4 % / +7.9 % (55d9be8, 02:21 UTC) and +4.6 % / "
+              "+13.3 % (1c907dc, 02:37 UTC) by medians, this code at +4.8 % / +6.3 % and "
+              "+2.0 % / +4.6 % in the same rounds. Where the rest goes: pip's own index work "
+              "(the bare index's share, about 1-4 %) and the machine's noise; the server's "
+              "share is under 1 %. The earlier +7.1 % / +7.4 % (2026-11-24 23:43 UTC) were "
+              "single runs of the same noisy kind; the server's part was then 2-4, 7 and "
+              "28 ms.",
               "- Peers were served the same 1,000 projects × 3 wheels (pypiserver from a "
               "folder, devpi-server from an index filled with twine, `--offline-mode`).", ""]
     lines += _search_history(here)

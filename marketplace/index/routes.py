@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import mimetypes
-import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from fastapi import APIRouter, Request, Response
@@ -15,11 +16,9 @@ from starlette.concurrency import run_in_threadpool
 from marketplace import commerce
 from marketplace.caching import cached
 from marketplace.catalog import service as catalog
-from marketplace.catalog.models import Skill
 from marketplace.db import Database
-from marketplace.deps import DatabaseDep, ReadSession, StoreDep
-from marketplace.errors import MarketplaceError, NotAcceptable, NotFound, ServiceBusy
-from marketplace.index import render
+from marketplace.errors import NotAcceptable, NotFound, ServiceBusy
+from marketplace.index import downloads, render
 from marketplace.index.service import PageCache
 from marketplace.messages import N_
 from marketplace.openapi import problem_responses
@@ -147,40 +146,98 @@ def content_type(filename: str) -> str:
 @router.get("/files/{a}/{b}/{sha256}/{filename}", summary="Download a file or its metadata",
             responses={**problem_responses(401, 403, 404, 503), 200: {"content": {
                 "application/zip": {}, "application/gzip": {}, "text/plain": {}}}})
-def download(a: str, b: str, sha256: str, filename: str, session: ReadSession,
-             db: DatabaseDep, store: StoreDep, request: Request) -> Response:
+async def download(a: str, b: str, sha256: str, filename: str, request: Request) -> Response:
+    """A file or its ``.metadata``. What the database says about the file is cached per
+    process (:mod:`marketplace.index.downloads`), so a free skill's file costs no read
+    session; a paid skill's licence is checked every time. A file of up to
+    ``WHOLE_BODY_BYTES`` is read and counted in one worker-thread call and sent as one body;
+    a larger one, or a ``Range`` request, is streamed."""
     if sha256[:2] != a or sha256[2:4] != b:
         raise NotFound(N_("No such file."))
-    immutable = {"Cache-Control": "max-age=31536000, immutable, public"}
-    file = releases.find_file(session, sha256, filename.removesuffix(".metadata"))
-    skill = session.get(Skill, file.skill_id)
-    if skill is not None and commerce.is_paid(session, skill):  # paid: licence holders only
-        commerce.may_download(session, skill, request.headers.get("authorization"))
-        immutable = {"Cache-Control": "private, max-age=31536000, immutable",
-                     "Vary": "Authorization"}
+    state = request.app.state
+    files, counter = downloads.of(state)
+    file = await files.get(sha256, filename.removesuffix(".metadata"))
+    headers = {"Cache-Control": "max-age=31536000, immutable, public"}
+    if file.paid:  # paid: licence holders only
+        await run_in_threadpool(downloads.check_licence, state.db, file.skill_id,
+                                request.headers.get("authorization"))
+        headers = {"Cache-Control": "private, max-age=31536000, immutable",
+                   "Vary": "Authorization"}
     if filename.endswith(".metadata"):
         return Response(file.core_metadata, media_type="text/plain; charset=utf-8",
-                        headers=immutable)
-    path = store.local_path(sha256)
-    response: Response = (
-        FileResponse(path, media_type=content_type(filename), filename=filename,
-                     content_disposition_type="attachment", headers=immutable)
-        if path is not None else
-        StreamingResponse(_open_stored(store, sha256, filename),
-                          media_type=content_type(filename), headers=immutable))
-    # Counted before the bytes go out, so whoever looks right after a download (the
-    # dashboard, the metrics) sees it; counting is best effort and never fails a download.
-    _count_download(db, file.id, filename)
-    return response
+                        headers=headers)
+    headers.update({"Content-Disposition": file.content_disposition,
+                    "Last-Modified": file.last_modified, "ETag": f'"{file.sha256}"',
+                    "Accept-Ranges": "bytes"})
+    store: ArtifactStore = state.store
+    ranged = "range" in request.headers
+    body, path, stream = await run_in_threadpool(_read_and_count, store, counter, file, ranged)
+    media = content_type(filename)
+    if body is not None:
+        return Response(body, media_type=media, headers=headers)
+    if path is not None:
+        return FileResponse(path, media_type=media, headers=headers)
+    assert stream is not None
+    del headers["Accept-Ranges"]  # a remote blob is streamed whole
+    return StreamingResponse(_chunks(stream, sha256, filename), media_type=media,
+                             headers={**headers, "Content-Length": str(file.size)})
 
 
-def _count_download(db: Database, file_id: uuid.UUID, filename: str) -> None:
+WHOLE_BODY_BYTES = 8 * 1024 * 1024
+STREAM_CHUNK_BYTES = 1024 * 1024
+
+
+def _read_and_count(store: ArtifactStore, counter: downloads.Counter,
+                    file: downloads.Downloadable, ranged: bool
+                    ) -> tuple[bytes | None, Path | None, BinaryIO | None]:
+    """The file's bytes, as exactly one of: the whole body (a small file), its local path (a
+    large file or a ``Range`` request, for ``FileResponse``) or an open stream (a large remote
+    one). Counted once the bytes are known to be there and before they go out, so whoever
+    looks right after a download (the dashboard, the metrics) sees it; a blob missing from
+    the store is a 503 and not counted."""
+    whole = file.size <= WHOLE_BODY_BYTES
+    path = store.local_path(file.sha256)
+    body: bytes | None = None
+    stream: BinaryIO | None = None
+    if path is not None and whole and not ranged:
+        with contextlib.suppress(OSError):  # else gone since (a sweep): as if missing
+            body = path.read_bytes()
+        path = None
+    if path is None and body is None:
+        stream = _open_stored(store, file.sha256, file.filename)
+        if whole:
+            with stream:
+                body = _read_stored(stream, file.sha256, file.filename)
+            stream = None
     try:
-        with db.write() as writer:
-            releases.count_download(writer, file_id)
-            writer.commit()
-    except MarketplaceError:
-        log.warning("download of %s not counted: database busy", filename)
+        counter.count(file)
+    except BaseException:
+        if stream is not None:
+            stream.close()
+        raise
+    return body, path, stream
+
+
+def _chunks(stream: BinaryIO, sha256: str, filename: str) -> Iterator[bytes]:
+    """A remote blob in 1 MB pieces (read in worker threads), closed at the end."""
+    with stream:
+        while chunk := _read_stored(stream, sha256, filename, STREAM_CHUNK_BYTES):
+            yield chunk
+
+
+def _read_stored(stream: BinaryIO, sha256: str, filename: str, size: int = -1) -> bytes:
+    """``size`` bytes of a stored blob (the rest of it when -1, read in large pieces: a remote
+    body's own ``read()`` would go 8 KB at a time); a store failure is a 503."""
+    try:
+        if size >= 0:
+            return stream.read(size)
+        parts = []
+        while chunk := stream.read(STREAM_CHUNK_BYTES):
+            parts.append(chunk)
+        return b"".join(parts)
+    except Exception as exc:  # any store failure, local or remote
+        raise _store_failed(sha256, filename) from exc
+
 
 def _open_stored(store: ArtifactStore, sha256: str, filename: str) -> BinaryIO:
     """The file's bytes, opened before anything is counted: a blob missing from the store
@@ -189,7 +246,10 @@ def _open_stored(store: ArtifactStore, sha256: str, filename: str) -> BinaryIO:
     try:
         return store.open(sha256)
     except Exception as exc:  # any store failure, local or remote
-        log.error("The artifact store could not return %s (%s).", filename, sha256,
-                  exc_info=True)
-        raise ServiceBusy(N_("The artifact store could not return this file just now; "
-                             "retry in a moment.")) from exc
+        raise _store_failed(sha256, filename) from exc
+
+
+def _store_failed(sha256: str, filename: str) -> ServiceBusy:
+    log.error("The artifact store could not return %s (%s).", filename, sha256, exc_info=True)
+    return ServiceBusy(N_("The artifact store could not return this file just now; "
+                          "retry in a moment."))

@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from marketplace.catalog.models import Skill
 from marketplace.db import Database
+from marketplace.index import downloads
 from marketplace.releases import service as releases
 from marketplace.releases.models import DownloadDay, File
 
@@ -64,6 +65,27 @@ def test_concurrent_counts_are_exact(db: Database, published: Any) -> None:
     run_together(download, THREADS)
     total = THREADS * EACH
     assert counts(db) == (total, [total // 2, total // 2], total)
+
+
+def test_concurrent_counts_of_the_route_are_exact(db: Database, published: Any) -> None:
+    """The route's counter (no ORM session: one statement on PostgreSQL, one short
+    transaction on SQLite) loses no count either, and counts the day too."""
+    with db.read() as session:
+        rows = session.exec(select(File).order_by(File.filename)).all()  # type: ignore[arg-type]
+        files = [downloads.Downloadable(f.id, f.skill_id, f.sha256, f.filename, f.size, False,
+                                        b"", "") for f in rows]
+    counter = downloads.Counter(db)
+
+    def download(index: int) -> None:
+        for _ in range(EACH):
+            counter.count(files[index % 2], at=DAY)
+
+    run_together(download, THREADS)
+    total = THREADS * EACH
+    assert counts(db) == (total, [total // 2, total // 2], total)
+    with db.read() as session:
+        assert [(d.day, d.downloads) for d in session.exec(select(DownloadDay))] == [
+            (DAY.date(), total)]
 
 
 def test_concurrent_downloads_over_http_are_counted(client: TestClient, db: Database,
