@@ -35,16 +35,28 @@ def _statements(here: Path) -> list[str]:
              "uncached page (before c12c424: `search()` and the texts, without the JSON body). "
              "SQLite: CPU time of the process (steady on a busy machine); PostgreSQL: wall "
              "time (the work is in the server). Milliseconds; *statements* counts every "
-             "statement of a search, BEGIN included (older runs did not count them).", "",
+             "statement of a search, BEGIN included (older runs did not count them). *in memory*: "
+             "the same query by the in-memory engine right after (CPU time on both databases; "
+             "each word's matches computed on its first use; same body checked), against the "
+             "SQL engine's whole page; *snapshot build* loads it before the first query.", "",
              "| run | database | statement p50 | statement p99 | whole p50 | whole p99 | "
-             "statements |", "|---|---|---|---|---|---|---|"]
+             "statements | in memory p50 | in memory p99 | snapshot build |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for run in json.loads(path.read_text()):
         count = run.get("statements_per_search")
         lines.append(f"| {run['label']} ({run['date']}) | {run['database']} | "
                      f"{run['statement_p50_ms']:.1f} | {run['statement_p99_ms']:.1f} | "
                      f"{run['search_p50_ms']:.1f}{_against(run)} | {run['search_p99_ms']:.1f} | "
-                     f"{'–' if count is None else f'{count:.0f}'} |")
+                     f"{'–' if count is None else f'{count:.0f}'} | {_memory(run)} |")
     return [*lines, ""]
+
+
+def _memory(run: dict[str, Any]) -> str:
+    """The in-memory engine's cells (runs from 3920673 on), its p50 against the SQL page's."""
+    if "memory_p50_ms" not in run:
+        return "– | – | –"
+    return (f"{run['memory_p50_ms']:.2f} ({run['memory_ratio_p50']:.2f}×) | "
+            f"{run['memory_p99_ms']:.2f} | {run['snapshot_build_ms']:.0f} ms")
 
 
 def _against(run: dict[str, Any]) -> str:
@@ -204,11 +216,38 @@ def write_report(results: list[dict[str, Any]], folder: Path) -> None:
               "- *search, 400 queries* picks two of 20 words at random per request; the first "
               "time each of the 400 combinations is asked it is computed, repeats are served "
               "from the per-process page cache until the next change of the index serial. "
-              "Those first computations come in a burst at the start of the run and are what "
-              "its p99 shows. *search, uncached* picks three of 20 words (8,000 "
-              "combinations), so nearly every request is computed: what a cold search costs "
-              "under load.",
-              "- An uncached search is one statement (c12c424): the ranked page, which starts "
+              "Those first computations come in a burst at the start of the run. *search, "
+              "uncached* picks three of 20 words (8,000 combinations), so nearly every "
+              "request is computed: what a cold search costs under load.",
+              "- **Searches are answered from memory** (b1357eb…635d463, "
+              "`marketplace/catalog/search_memory.py`). Each process holds a snapshot of "
+              "every listed skill (what search reads and what a result shows, texts included; "
+              "loaded before the process accepts connections and again in a background thread "
+              "after each index change, while SQL answers). Each query word's matches are a "
+              "bit set computed once per snapshot (a substring test of every search text, "
+              "about 1 ms at 10,000 skills), so a query is a few `&` of those sets and its "
+              "matches ranked in Python with the SQL engine's tiers, with no database read; "
+              "each result's JSON is kept per snapshot. A hypothesis test walks every page of "
+              "random searches through both engines on SQLite and PostgreSQL and finds them "
+              "equal. The SQL engine (one statement per page over the FTS5 trigram index or "
+              "`pg_trgm`, below) still answers `sort=downloads`, `tier=`, unusual category or "
+              "locale values, and every search while a snapshot builds. In one process (*Cold "
+              "searches without HTTP* below) a first search costs about a quarter of the SQL "
+              "engine's CPU.",
+              "- Such a search is rendered on the event loop by the fast path "
+              "(`SearchFastPath`, which already served cached pages before FastAPI parses "
+              "parameters): about a millisecond of CPU, so a worker thread would only add a "
+              "hand-off and, holding the GIL, keep the loop from answering others. `robeing "
+              "marketplace serve` runs asyncio's loop with httptools: under uvloop the "
+              "slowest 1 % waited 4-6× longer for the same requests per second (first 2 s of "
+              "*400 queries*: p99 360-600 ms against 63-98 ms). It also freezes what it "
+              "loaded at start-up out of the garbage collector's reach (`gc.freeze`: a full "
+              "collection walked 210,000 long-lived objects, 200 ms of CPU).",
+              "- The page cache is bounded by bytes (32 MB) as well as by count: with "
+              "searches computed 5-8× faster a run caches thousands more pages, and the "
+              "20,000-page bound alone let the process reach 231 MB RSS after the three loads "
+              "(now about 190 MB; the snapshot itself is about 24 MB at 10,000 skills).",
+"- The SQL engine: an uncached search is one statement (c12c424): the ranked page, which starts "
               "at the index (SQLite: the FTS5 trigram table, external content over `skill`, "
               "reaching each match by rowid; PostgreSQL: the `pg_trgm` GIN index, the "
               "planner steered to it for the transaction with JIT off), left-joined to "
@@ -228,7 +267,7 @@ def write_report(results: list[dict[str, Any]], folder: Path) -> None:
               "occurs in about a quarter of the skills and a two-word query still has about "
               "600 matches to rank. Ranking by `bm25()` or `similarity()` cost more than "
               "matching (+2.5 ms, +8 ms) and is not used.",
-              "- At most two uncached searches per core compute at once in a process "
+              "- At most two SQL searches per core compute at once in a process "
               "(a189866); the rest wait blocked. Without the limit a burst of 32 uncached "
               "searches ran in 32 threads that competed for the GIL with the event loop, "
               "which also serves the cached pages, so cached answers waited behind them.",
@@ -237,35 +276,24 @@ def write_report(results: list[dict[str, Any]], folder: Path) -> None:
               "Starlette does, builds the route's own cache key and, when the page is cached "
               "for the current index serial, sends the route's own response (same bytes, "
               "ETag, Cache-Control, Vary, Content-Language; tested with hypothesis on both "
-              "databases). A miss, an unknown or repeated parameter, an empty or odd value, "
+              "databases); since 22683ca it also renders a first search (below). An unknown or "
+              "repeated parameter, an empty or odd value, "
               "`Authorization` or a cookie go to the route, so validation, problem details "
               "and the OpenAPI schema are unchanged. In one process a cached search went from "
               "about 0.8-1.1 ms to 0.14-0.23 ms; under wrk it now serves more requests per "
               "second than the bare FastAPI hello world of the same run.",
-              "- **Gate not met on this machine, by its p99 only.** In the 23:35 UTC run "
-              "(load 3.1-6.9, hello world 1,784 requests/s, 28 % of the quiet machine the "
-              "issue quotes) *400 queries* served 1,063 / 1,255 requests/s (SQLite / "
-              "PostgreSQL: the 1,000 floor is met, 1.68× / 1.66× the baseline) with no "
-              "errors, but p99 287 / 254 ms, 5.7× / 5.1× the 50 ms limit (1.13× / 0.89× "
-              "the baseline's: the fast path does not touch it). *one query* (every request "
-              "a cache hit) rose 1.76× / 2.02× to 1,771 / 1,949 requests/s, p50 17 / 15 ms. "
-              "Why the p99 is missed: it is the burst of 400 first computations at the start "
-              "of the run (about 6.5 ms of CPU each on SQLite, most of it the 4-5 ms "
-              "statement and its FTS5 trigram match; four at a time), which holds every "
-              "connection for about the first second; at about 1,100 requests/s for 15 s "
-              "the slowest 1 % is about 165 requests, fewer than those 400. Even with every "
-              "request a hit the p99 was 46-87 ms at this load (hello world 36-37 ms), since "
-              "wrk and other work share the 2 cores. Repeated at 23:47 UTC at load 1.7-2.6 "
-              "(1 round; the table at the top; hello world 2,014 requests/s, p99 29 ms): "
-              "*400 queries* 1,865 / 2,007 requests/s with p99 155 / 173 ms (3.1× / 3.5× "
-              "the limit; baseline 1,132 / 1,330 and 162 / 122 ms), *one query* 1,766 / "
-              "2,783 requests/s with p99 27 / 18 ms: cached answers meet the gate, the "
-              "burst of first computations does not; making those cheaper (mostly SQL) is "
-              "what is left. Earlier runs: *Every side-by-side search "
-              "run* above (22:39 and 23:05 UTC, before the fast path). A quiet re-run is "
-              "still owed.",
+              "- **Gate met on both databases** (2026-11-25 02:46 UTC, *Search* above; load "
+              "1.3-3.8, hello world 3,878 requests/s): *400 queries* 3,181 / 3,163 requests/s "
+              "with p99 29.6 / 27.8 ms (SQLite / PostgreSQL; the session's starting code "
+              "2,128 / 2,089 and 184 / 183 ms), *uncached* 1,294 / 1,365 requests/s with p99 "
+              "44 / 43 ms (256 / 261 and 248 / 301 ms), no errors, 187 / 194 MB RSS after the "
+              "three loads. Earlier the p99 was the burst of first computations (about 6.5 ms "
+              "of CPU each by SQL); they now cost about 1 ms each on the loop. Runs in "
+              "between (*Every side-by-side search run*): under uvloop the snapshot alone "
+              "left p99 at 73-327 ms.",
               "- Caching stays per process, keyed by the database's index serial (every "
-              "publish, yank, deletion, review decision, deprecation and new role bumps it; "
+              "publish, yank, deletion, review decision, deprecation, new role and tier change "
+              "bumps it; "
               "other processes re-read it every 0.25 s), with ETag and `Cache-Control: "
               "max-age` for clients. A shared cache (Redis) was not added: each process "
               "computes a page once per change anyway, and a network round trip on every "
