@@ -35,6 +35,7 @@ async def _load_search_snapshot(app: FastAPI) -> AsyncIterator[None]:
     skills takes about 0.2 s to load; a failure only leaves searches to SQL)."""
     await run_in_threadpool(app.state.search_index.warm, app.state.pages.serial())
     yield
+    await run_in_threadpool(app.state.search_index.close)
 
 
 def create_app(settings: Settings | None = None, *, store: ArtifactStore | None = None,

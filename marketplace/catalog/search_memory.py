@@ -309,6 +309,13 @@ class SearchIndex:
                 self._builder.start()
         return None
 
+    def close(self, timeout: float = 30.0) -> None:
+        """Wait for a build in progress (so its database connection is returned before the
+        engine is disposed)."""
+        builder = self._builder
+        if builder is not None:
+            builder.join(timeout)
+
     def warm(self, serial: Serial) -> None:
         """Build the snapshot now (at start-up), unless one covers ``serial``."""
         self._build(serial)

@@ -133,6 +133,7 @@ def settings(tmp_path: Path, database_url: str | None) -> Settings:
 def app(settings: Settings) -> Iterator[FastAPI]:
     application = create_app(settings, create_schema=True)
     yield application
+    application.state.search_index.close()  # a snapshot build still holding a connection
     application.state.db.dispose()
 
 
